@@ -84,6 +84,9 @@ class Engine {
   // When Tick() next has work to do; nullopt if nothing is scheduled.
   virtual std::optional<TimePoint> NextWakeup() const = 0;
   virtual TimePoint Now() const = 0;
+  // A canonical JSON dump of the durable state (what a restore rebuilds):
+  // equal dumps mean equal engines. For tests and debugging views.
+  virtual Json DumpState() const = 0;
 
   // Every RPC name Call() accepts.
   static const std::vector<std::string>& Methods();
