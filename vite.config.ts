@@ -1,0 +1,21 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+// The site is plain static files with relative paths (any static host, or a
+// USB stick), built from web/ into dist/. engine.mjs/engine.wasm are copied
+// into web/public/engine/ by scripts/build.mjs and served from there as-is.
+export default defineConfig({
+  root: fileURLToPath(new URL('./web', import.meta.url)),
+  base: './',
+  publicDir: 'public',
+  build: {
+    outDir: fileURLToPath(new URL('./dist', import.meta.url)),
+    emptyOutDir: true,
+    target: 'es2022',
+  },
+  worker: {
+    format: 'es',
+  },
+  server: { port: 5173, strictPort: true },
+  preview: { port: 8080, strictPort: true, host: 'localhost' },
+});
