@@ -1,0 +1,1 @@
+"""Private internals of Durable Lab's temporalio re-implementation."""
