@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
+import { pythonProcessPlugin } from './web/src/processes/vite-plugin.ts';
 
 // The site is plain static files with relative paths (any static host, or a
 // USB stick), built from web/ into dist/. engine.mjs/engine.wasm are copied
@@ -8,6 +9,8 @@ export default defineConfig({
   root: fileURLToPath(new URL('./web', import.meta.url)),
   base: './',
   publicDir: 'public',
+  // Pyodide, web/python and the developer page dev/python.html (see the plugin).
+  plugins: [pythonProcessPlugin()],
   build: {
     outDir: fileURLToPath(new URL('./dist', import.meta.url)),
     emptyOutDir: true,

@@ -23,12 +23,16 @@ const testFiles = (dir) =>
 
 const nodeTest = (dir) => ['node', ['--import', 'tsx', '--test', '--test-reporter=tap', '--test-concurrency=1', ...testFiles(dir)]];
 
+// The Python process tests load Pyodide; JSPI (stack switching) lets a
+// script's asyncio.run block as it does in Chromium. Node 20 has it behind a flag.
+const pythonNodeTest = (...files) => ['node', ['--experimental-wasm-stack-switching', '--import', 'tsx', '--test', '--test-reporter=tap', '--test-concurrency=1', ...files]];
+
 const sanitizerEnv = {
   ASAN_OPTIONS: 'detect_leaks=1:abort_on_error=0:strict_string_checks=1:detect_stack_use_after_return=1',
   UBSAN_OPTIONS: 'print_stacktrace=1:halt_on_error=1',
 };
 
-// kind: step | ctest | node
+// kind: step | ctest | node | unittest | summary
 const plan = [
   { name: 'build-native', kind: 'step', command: ['node', ['scripts/build.mjs', 'native']] },
   { name: 'engine-native', kind: 'ctest', needs: 'build-native',
@@ -37,6 +41,10 @@ const plan = [
   { name: 'typecheck', kind: 'step', command: ['node', ['node_modules/typescript/bin/tsc', '--noEmit', '-p', 'tsconfig.json']] },
   { name: 'runtime', kind: 'node', needs: 'build-wasm', command: nodeTest('tests/runtime') },
   { name: 'compat', kind: 'node', needs: 'build-wasm', command: nodeTest('tests/compat') },
+  { name: 'python-unit', kind: 'unittest', command: ['python3', ['-m', 'unittest', 'discover', '-s', 'tests/runtime/python']] },
+  { name: 'python-pyodide', kind: 'summary', command: ['node', ['tests/runtime/python/pyodide_check.mjs']] },
+  { name: 'python-engine', kind: 'node', needs: 'build-wasm',
+    command: pythonNodeTest('tests/runtime/python/engine_e2e.test.mjs', 'tests/runtime/python/process.test.ts') },
   { name: 'build-site', kind: 'step', needs: 'build-wasm', command: ['node', ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn']] },
   { name: 'e2e', kind: 'node', needs: 'build-site', command: nodeTest('tests/e2e') },
   { name: 'build-asan', kind: 'step', command: ['node', ['scripts/build.mjs', 'asan']] },
@@ -65,6 +73,23 @@ const parsers = {
     if (!pass || !fail) return null;
     const cancelled = last(out, /^# cancelled (\d+)$/m);
     return { passed: Number(pass[1]), failed: Number(fail[1]) + (cancelled ? Number(cancelled[1]) : 0) };
+  },
+  // Python's unittest: "Ran N tests" then "OK" or "FAILED (failures=F, errors=E, skipped=S)".
+  unittest(out) {
+    const ran = last(out, /^Ran (\d+) tests? in /m);
+    if (!ran) return null;
+    const total = Number(ran[1]);
+    const verdict = last(out, /^(OK|FAILED)\b(.*)$/m);
+    if (!verdict) return null;
+    const num = (key) => Number((verdict[2].match(new RegExp(`${key}=(\\d+)`)) ?? [0, 0])[1]);
+    const skipped = num('skipped');
+    const failed = verdict[1] === 'OK' ? 0 : num('failures') + num('errors') + num('unexpected successes');
+    return { passed: total - failed - skipped, failed };
+  },
+  // A script's own last line "NAME: N passed, F failed".
+  summary(out) {
+    const m = last(out, /^[\w-]+: (\d+) passed, (\d+) failed$/m);
+    return m ? { passed: Number(m[1]), failed: Number(m[2]) } : null;
   },
 };
 

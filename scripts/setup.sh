@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(emscripten nlohmann-json3-dev googletest libgtest-dev libbenchmark-dev cmake g++ chromium)
+packages=(emscripten nlohmann-json3-dev googletest libgtest-dev libbenchmark-dev cmake g++ chromium python3)
 missing=()
 for pkg in "${packages[@]}"; do
   status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)

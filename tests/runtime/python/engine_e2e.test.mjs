@@ -5,66 +5,33 @@
 //
 //   node --import tsx --test tests/runtime/python/engine_e2e.test.mjs
 //
-// Env: PYODIDE_MODULE (path of pyodide.mjs, until `pyodide` is a dependency),
-// ENGINE_DIR (engine.mjs + engine.wasm; default web/public/engine).
+// Env: ENGINE_DIR (engine.mjs + engine.wasm; default web/public/engine).
 //
-// The process may linger up to a minute after the last test: Pyodide's
-// WebLoop does not clear the setTimeout behind a cancelled asyncio timer
-// handle (the asyncio.wait_for guards below), so Node waits for them.
+// rpc and core_factory are the Python process host's own (web/src/processes/
+// host-interfaces.ts); the rpc goes to whichever ServerHost is current, so a
+// scenario can restart the server under a running worker. Cancelled asyncio
+// timers clear their JS timers (durable_lab_process.install_cancellable_timers),
+// so the process ends as soon as the last test does.
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { before, after, test } from "node:test";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import { ServerHost } from "../../../web/src/server/host.ts";
 import { MemoryBatchStore } from "../../../web/src/server/store/memory-store.ts";
 import { loadEngineModuleNode } from "../../../web/src/server/node.ts";
+import { createCoreFactory, createRpc } from "../../../web/src/processes/host-interfaces.ts";
+import { installPackages } from "../../../web/src/processes/python-process.ts";
+import { loadPyodideNode, readPythonPackages } from "../../../web/src/processes/node.ts";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, "../../..");
 
-function copyTree(py, from, to) {
-  py.FS.mkdirTree(to);
-  for (const entry of fs.readdirSync(from, { withFileTypes: true })) {
-    if (entry.name === "__pycache__") continue;
-    const src = path.join(from, entry.name);
-    const dst = `${to}/${entry.name}`;
-    if (entry.isDirectory()) copyTree(py, src, dst);
-    else if (entry.name.endsWith(".py")) py.FS.writeFile(dst, fs.readFileSync(src));
-  }
-}
-
 let py;
 let engine;
 let host = null;
-
-// temporalio._internal.host's two interfaces, as the worker process implements them.
-const aborts = new Map();
-const rpc = {
-  async call(method, requestJson, callId) {
-    const controller = new AbortController();
-    aborts.set(callId, controller);
-    try {
-      return JSON.stringify({ response: await host.call(method, JSON.parse(requestJson), { signal: controller.signal }) });
-    } catch (error) {
-      return JSON.stringify({ error: { code: error.code ?? "UNAVAILABLE", message: error.message } });
-    } finally {
-      aborts.delete(callId);
-    }
-  },
-  cancel(callId) {
-    aborts.get(callId)?.abort();
-  },
-};
-function coreFactory(optionsJson) {
-  const core = engine.WorkerCore.create(optionsJson);
-  if (typeof core === "string") throw new Error(core);
-  return {
-    handle_workflow_task: (json) => core.handleWorkflowTask(json),
-    complete_activation: (json) => core.completeActivation(json),
-    evict: (runId) => core.evict(runId),
-  };
-}
+const cores = [];
+const rpc = createRpc({ call: (method, request, options) => host.call(method, request, options) });
 let store = null;
 async function newHost() {
   await host?.close();
@@ -81,14 +48,15 @@ async function restartHost() {
 
 before(async () => {
   engine = await loadEngineModuleNode(process.env.ENGINE_DIR ?? path.join(repo, "web/public/engine"));
-  const { loadPyodide } = await import(process.env.PYODIDE_MODULE ? pathToFileURL(process.env.PYODIDE_MODULE).href : "pyodide");
-  py = await loadPyodide();
-  copyTree(py, path.join(repo, "web/python"), py.runPython("import site; site.getsitepackages()[0]"));
+  py = await loadPyodideNode();
+  installPackages(py, readPythonPackages());
   for (const file of ["chapter_cells.py", "e2e_scenarios.py"]) {
     py.FS.writeFile(`/home/pyodide/${file}`, fs.readFileSync(path.join(here, file)));
   }
-  py.registerJsModule("js_bridge", { rpc, core_factory: coreFactory, new_host: newHost, restart_host: restartHost });
+  py.registerJsModule("js_bridge", { rpc, core_factory: createCoreFactory(engine, cores), new_host: newHost, restart_host: restartHost });
   await py.runPythonAsync(`
+import durable_lab_process
+durable_lab_process.install_cancellable_timers()
 from temporalio._internal import host
 import js_bridge
 host.install(rpc=js_bridge.rpc, core_factory=js_bridge.core_factory)
@@ -98,6 +66,7 @@ logging.basicConfig(level=logging.ERROR)
 });
 after(async () => {
   await host?.close();
+  for (const core of cores.splice(0)) core.delete();
 });
 
 async function scenario(name) {

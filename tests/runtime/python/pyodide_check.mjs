@@ -4,8 +4,9 @@
 //
 //   node tests/runtime/python/pyodide_check.mjs
 //
-// Needs the npm package `pyodide` (314.x). Until it is in the root
-// package.json, point PYODIDE_MODULE at a pyodide.mjs installed elsewhere.
+// Uses the npm package `pyodide` (a dependency); PYODIDE_MODULE may point at
+// another pyodide.mjs. The last line is "pyodide-check: N passed, F failed"
+// (scripts/run-tests.mjs reads it).
 // The package files are copied into Pyodide's in-memory FS: web/python/* into
 // site-packages (so `import temporalio` works), these tests into /home/pyodide.
 // The asyncio-based unittest cases (IsolatedAsyncioTestCase) need a blocking
@@ -115,9 +116,12 @@ const checks = {
   "activity result is true": act !== undefined && decode(act.result.payloads[0]) === true,
   "all three long polls aborted through rpc.cancel": cancelled.length === 3,
 };
+let passed = unit.run - unit.failed;
 for (const [name, ok] of Object.entries(checks)) {
   console.log(`${ok ? "ok  " : "FAIL"} worker round trip: ${name}`);
-  if (!ok) failures++;
+  if (ok) passed++;
+  else failures++;
 }
 console.log(`pyodide load ${loadMs} ms, total ${Date.now() - t0} ms; ${failures ? "FAILED" : "all passed"}`);
+console.log(`pyodide-check: ${passed} passed, ${failures} failed`);
 process.exit(failures ? 1 : 0);

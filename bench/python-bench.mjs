@@ -1,0 +1,164 @@
+#!/usr/bin/env node
+// The Python runtime in Pyodide under Node (not a test): the Python process
+// host of web/src/processes/ running a worker.py against a ServerHost on
+// engine.wasm, as in the browser but without one. Prints one JSON object,
+// {"suite":"python","figures":[...]}, as its last stdout line (bench/run.mjs
+// collects it); progress goes to stderr.
+//
+//   node bench/python-bench.mjs      (needs `npm run build:wasm`)
+//
+// It re-runs itself under tsx (the host is TypeScript) with JSPI enabled, as
+// Chromium has it, so the worker's asyncio.run blocks as in CPython.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const FLAG = '--experimental-wasm-stack-switching';
+if (!process.execArgv.includes(FLAG)) {
+  const child = spawnSync(process.execPath, [FLAG, '--import', 'tsx', fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
+    stdio: 'inherit',
+  });
+  process.exit(child.status ?? 1);
+}
+
+const { ServerHost } = await import('../web/src/server/host.ts');
+const { MemoryBatchStore } = await import('../web/src/server/store/memory-store.ts');
+const { loadEngineModuleNode } = await import('../web/src/server/node.ts');
+const { createNodePythonProcess } = await import('../web/src/processes/node.ts');
+const { chapterFiles } = await import('../tests/runtime/python/chapter.ts');
+
+const log = (...args) => console.error('[python-bench]', ...args);
+const engine = await loadEngineModuleNode();
+const TICKS = Number(process.env.PYTHON_BENCH_TICKS ?? 199); // 199 timers: a 1,000-event history
+const COLD_RUNS = Number(process.env.PYTHON_BENCH_COLD_RUNS ?? 3);
+
+const b64 = (s) => Buffer.from(s).toString('base64');
+const payload = (v) => ({ metadata: { encoding: b64('json/plain') }, data: b64(JSON.stringify(v)) });
+const decode = (p) => JSON.parse(Buffer.from(p.data, 'base64').toString());
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+// One workflow task per timer: with auto time-skipping every timer fires at once.
+const tickerFiles = {
+  'workflows.py': `
+from temporalio import workflow
+
+
+@workflow.defn
+class Ticker:
+    def __init__(self) -> None:
+        self.ticks = 0
+
+    @workflow.query
+    def ticks_done(self) -> int:
+        return self.ticks
+
+    @workflow.run
+    async def run(self, n: int) -> int:
+        for _ in range(n):
+            await workflow.sleep(1)
+            self.ticks += 1
+        return self.ticks
+`,
+  'worker.py': `
+import asyncio
+from temporalio.client import Client
+from temporalio.worker import Worker
+from workflows import Ticker
+
+
+async def main():
+    client = await Client.connect("localhost:7233")
+    await Worker(client, task_queue="bench", workflows=[Ticker], activities=[]).run()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
+`,
+};
+
+async function newServer() {
+  const host = new ServerHost({ engine, store: new MemoryBatchStore(), engineOptions: { longPollTimeoutMs: 5_000 } });
+  await host.open();
+  return host;
+}
+
+/** Starts a Python process; resolves with it and the ms from creation to its first poll. */
+async function startProcess(host, files) {
+  const t0 = performance.now();
+  let readyAt = 0;
+  let resolveReady;
+  const ready = new Promise((resolve) => { resolveReady = resolve; });
+  const proc = createNodePythonProcess({
+    files, rpc: host,
+    onEvent: (e) => {
+      if (e.type === 'progress' && e.stage === 'ready') { readyAt = performance.now(); resolveReady(); }
+      if (e.type === 'exit') resolveReady(e.exit);
+    },
+  });
+  const exited = proc.run();
+  const early = await ready;
+  if (early) throw new Error(`the Python process exited: ${JSON.stringify(early)}`);
+  return { proc, exited, ms: readyAt - t0 };
+}
+
+async function stopProcess(p) {
+  await p.proc.stop();
+  p.proc.dispose();
+}
+
+const figures = [];
+
+// 1. Cold start: the chapter's worker.py, from a new process to its first poll.
+const colds = [];
+for (let i = 0; i < COLD_RUNS; i++) {
+  const host = await newServer();
+  const p = await startProcess(host, chapterFiles());
+  colds.push(p.ms);
+  await stopProcess(p);
+  await host.close();
+}
+log('cold starts (ms):', colds.map((x) => x.toFixed(0)).join(', '));
+figures.push({ name: 'Python worker cold start (load to ready)', value: median(colds), unit: 'ms',
+  how: `median of ${COLD_RUNS} fresh Pyodide processes running the chapter's worker.py, from creating the process to the worker's first PollWorkflowTaskQueue (Pyodide, engine.wasm and web/python loaded, files mounted, script imported)` });
+
+// 2. Workflow tasks per second, end to end.
+const host = await newServer();
+await host.call('SetAutoTimeSkipping', { enabled: true });
+let p = await startProcess(host, tickerFiles);
+const t0 = performance.now();
+await host.call('StartWorkflowExecution', {
+  namespace: 'default', workflowId: 'ticker', workflowType: { name: 'Ticker' }, taskQueue: { name: 'bench' },
+  input: { payloads: [payload(TICKS)] }, requestId: 'bench-ticker',
+});
+let outcome;
+for (let token; ;) { // a long poll for the close event; an empty page means "not yet, ask again"
+  outcome = await host.call('GetWorkflowExecutionHistory', {
+    namespace: 'default', execution: { workflowId: 'ticker' }, waitNewEvent: true,
+    historyEventFilterType: 'HISTORY_EVENT_FILTER_TYPE_CLOSE_EVENT', ...(token ? { nextPageToken: token } : {}),
+  });
+  if (outcome.history?.events?.length || performance.now() - t0 > 120_000) break;
+  token = outcome.nextPageToken;
+}
+const elapsed = performance.now() - t0;
+const closeType = outcome.history?.events?.[0]?.eventType;
+if (closeType !== 'EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED') throw new Error(`Ticker did not complete: ${JSON.stringify(outcome).slice(0, 500)}`);
+const events = (await host.call('GetWorkflowExecutionHistory', { namespace: 'default', execution: { workflowId: 'ticker' } })).history.events;
+const tasks = events.filter((e) => e.eventType === 'EVENT_TYPE_WORKFLOW_TASK_COMPLETED').length;
+log(`${tasks} workflow tasks in ${elapsed.toFixed(0)} ms; history ${events.length} events`);
+figures.push({ name: 'workflow tasks per second (Pyodide worker, end to end)', value: tasks / (elapsed / 1000), unit: 'tasks/s',
+  how: `one workflow of ${TICKS} sequential 1 s timers under auto time-skipping: ${tasks} workflow tasks (poll, activation in Python, completion through the replay core, commit) from StartWorkflowExecution to the close event, one worker, sticky cache` });
+await stopProcess(p);
+
+// 3. Replay: a new worker (empty cache) answers a query on the closed workflow by replaying all of it.
+p = await startProcess(host, tickerFiles);
+const r0 = performance.now();
+const answer = await host.call('QueryWorkflow', { namespace: 'default', execution: { workflowId: 'ticker' }, query: { queryType: 'ticks_done' } });
+const replayMs = performance.now() - r0;
+const ticks = decode(answer.queryResult.payloads[0]);
+if (ticks !== TICKS) throw new Error(`the replayed query answered ${ticks}, expected ${TICKS}`);
+log(`replay of ${events.length} events: ${replayMs.toFixed(1)} ms`);
+figures.push({ name: `replay of a ${events.length}-event history (Pyodide worker)`, value: replayMs, unit: 'ms',
+  how: `QueryWorkflow on the closed ${TICKS}-timer workflow, answered by a freshly started worker with an empty cache, which replays the full history in Python through the replay core; measured from the call to the answer` });
+await stopProcess(p);
+await host.close();
+
+console.log(JSON.stringify({ suite: 'python', figures }));

@@ -1,0 +1,53 @@
+// The Python process as a module Web Worker. The page (controller.ts) sends
+// {type:"start", ...} with a MessagePort to the server (rpc-channel.ts); this worker
+// loads Pyodide, engine.wasm and web/python from the site's own origin, runs
+// the entry script and posts ProcessEvents back. {type:"stop"} cancels the
+// script; the page then terminates this worker for real.
+import type { PyodideInterface } from 'pyodide';
+import { loadEngineModule } from '../server/engine-module.ts';
+import type { FromPythonWorker, ToPythonWorker } from './protocol.ts';
+import { PythonProcess } from './python-process.ts';
+import { RpcChannelClient } from './rpc-channel.ts';
+
+const post = (message: FromPythonWorker) => self.postMessage(message);
+let process: PythonProcess | null = null;
+
+async function loadPyodideFrom(url: string): Promise<PyodideInterface> {
+  const module = (await import(/* @vite-ignore */ url)) as { loadPyodide: (options: { indexURL: string }) => Promise<PyodideInterface> };
+  return module.loadPyodide({ indexURL: new URL('.', url).href });
+}
+
+self.addEventListener('message', (event: MessageEvent<ToPythonWorker>) => {
+  const message = event.data;
+  if (message.type === 'ping') {
+    post({ type: 'pong', id: message.id });
+  } else if (message.type === 'stop') {
+    if (process) void process.stop();
+    else post({ type: 'exit', exit: { code: 130, reason: 'stopped' } });
+  } else if (message.type === 'start' && !process) {
+    const port = event.ports[0];
+    if (!port) {
+      post({ type: 'exit', exit: { code: 1, reason: 'error', error: { type: 'LoadError', message: 'start needs a MessagePort to the server' } } });
+      return;
+    }
+    const wasm = WebAssembly as unknown as Record<string, unknown>;
+    post({ type: 'jspi', available: typeof wasm.Suspending === 'function' || typeof wasm.Suspender === 'function' });
+    process = new PythonProcess({
+      files: message.files,
+      entry: message.entry,
+      argv: message.argv,
+      logLevel: message.logLevel,
+      forceNoJspi: message.forceNoJspi,
+      rpc: new RpcChannelClient(port),
+      loadPyodide: () => loadPyodideFrom(message.pyodideUrl),
+      loadEngine: () => loadEngineModule(message.engineUrl),
+      loadPackages: async () => {
+        const response = await fetch(message.packagesUrl);
+        if (!response.ok) throw new Error(`${message.packagesUrl}: HTTP ${response.status}`);
+        return (await response.json()) as Record<string, string>;
+      },
+      onEvent: post,
+    });
+    void process.run();
+  }
+});
