@@ -4,7 +4,8 @@
 // tests, the browser test and bench/python-bench.mjs.
 import { readFileSync } from 'node:fs';
 
-const dir = new URL('./chapter/', import.meta.url);
+// The chapter's files live with the site (web/src/workspace/chapter/): the app ships them as its default workspace.
+const dir = new URL('../../../web/src/workspace/chapter/', import.meta.url);
 
 /** workflows.py, activities.py, worker.py as an attendee would have them. */
 export function chapterFiles(): Record<string, string> {
