@@ -4,34 +4,15 @@
 // restarted for real, time is skipped, and Reset all data empties the lab.
 // Needs `npm run build` first. Screenshots go to test-results/ (gitignored).
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { after, before, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { preview, type PreviewServer } from 'vite';
+import { mkdirSync } from 'node:fs';
+import { before, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { root, useBuiltSite } from './support/chromium.ts';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const results = `${root}/test-results`;
 const LOAD_MS = 180_000;
-let server: PreviewServer;
-let browser: Browser;
-let origin: string;
-
-before(async () => {
-  assert.ok(existsSync(`${root}/dist/index.html`), 'dist/ is missing: run `npm run build` first');
-  mkdirSync(results, { recursive: true });
-  server = await preview({ configFile: `${root}/vite.config.ts`, preview: { port: 0, strictPort: false, open: false }, logLevel: 'error' });
-  origin = server.resolvedUrls!.local[0]!.replace(/\/$/, '');
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const site = useBuiltSite();
+before(() => mkdirSync(results, { recursive: true }));
 
 const state = (page: Page, name: 'server' | 'python') => page.locator(`[data-testid="${name}-state"]`);
 
@@ -49,7 +30,7 @@ async function clockMs(page: Page): Promise<number> {
 }
 
 test('the app: processes run, the form starts the invoice workflow, kill/restart, skip time, reset', async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const context = await site.browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   const errors: string[] = [];
   const requests: string[] = [];
@@ -57,7 +38,7 @@ test('the app: processes run, the form starts the invoice workflow, kill/restart
   page.on('request', (request) => requests.push(request.url()));
 
   // The shell: name, what it is, engine status, the default route.
-  await page.goto(`${origin}/`);
+  await page.goto(`${site.origin}/`);
   assert.equal(await page.title(), 'Durable Lab');
   await page.getByRole('heading', { name: 'Durable Lab', level: 1 }).waitFor();
   await page.getByText(/re-implementation of Temporal.s public API, for teaching.*not Temporal.s software/).waitFor();
@@ -136,7 +117,7 @@ test('the app: processes run, the form starts the invoice workflow, kill/restart
   await page.getByText('TimerStarted').first().waitFor({ timeout: 60_000 });
 
   // Reload: a process the user stopped stays stopped, the other starts again.
-  await page.goto(`${origin}/#/processes`);
+  await page.goto(`${site.origin}/#/processes`);
   await page.getByRole('button', { name: 'Kill Python worker' }).waitFor();
   await waitForState(page, 'server', 'running', 60_000);
   await waitForState(page, 'python', 'running');
@@ -172,17 +153,17 @@ test('the app: processes run, the form starts the invoice workflow, kill/restart
   assert.equal(await page.locator('.time-message').textContent(), '');
 
   assert.deepEqual(errors, []);
-  assert.deepEqual(requests.filter((url) => !url.startsWith(`${origin}/`)), [], 'requests outside the origin');
+  assert.deepEqual(requests.filter((url) => !url.startsWith(`${site.origin}/`)), [], 'requests outside the origin');
   await context.close();
 });
 
 test('two tabs: the second is not the owner and says so; Take over moves the lab to it', async () => {
-  const context = await browser.newContext();
+  const context = await site.browser.newContext();
   const first = await context.newPage();
-  await first.goto(`${origin}/`);
+  await first.goto(`${site.origin}/`);
   await first.locator('#status').filter({ hasText: /^engine \S+ ready$/ }).waitFor({ timeout: 60_000 });
   const second = await context.newPage();
-  await second.goto(`${origin}/`);
+  await second.goto(`${site.origin}/`);
   const banner = second.locator('.banner');
   await banner.filter({ hasText: 'owned by another tab' }).waitFor({ timeout: 60_000 });
   await banner.getByRole('button', { name: 'Take over' }).click();

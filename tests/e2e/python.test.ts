@@ -1,46 +1,26 @@
 // The Python process in the real built site (dist/), in Debian's Chromium:
 // dev/python.html starts the server worker (engine.wasm + ServerHost) and a
 // Python process Web Worker (Pyodide + web/python + the chapter's files, all
-// from the site's own origin); worker.py runs as `python worker.py`. The test
+// from the site's own site.origin); worker.py runs as `python worker.py`. The test
 // starts an InvoiceWorkflow through the server worker, approves it and sees
 // PAID. Needs `npm run build` first (the test runner's build-site step).
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { after, before, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { preview, type PreviewServer } from 'vite';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
 import { approveFlow, chapterFiles, type Call } from '../runtime/python/chapter.ts';
 import type { ExitInfo, ProcessEvent } from '../../web/src/processes/protocol.ts';
+import { useBuiltSite } from './support/chromium.ts';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-let server: PreviewServer;
-let browser: Browser;
-let origin: string;
-
-before(async () => {
-  assert.ok(existsSync(`${root}/dist/dev/python.html`), 'dist/ is missing: run `npm run build` first');
-  server = await preview({ configFile: `${root}/vite.config.ts`, preview: { port: 0, strictPort: false, open: false }, logLevel: 'error' });
-  origin = server.resolvedUrls!.local[0]!.replace(/\/$/, '');
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const site = useBuiltSite('dev/python.html');
 
 async function openDevPage() {
-  const page = await browser.newPage();
+  const page = await site.browser.newPage();
   const requests: string[] = [];
   const errors: string[] = [];
   page.on('request', (request) => requests.push(request.url()));
   page.on('response', (response) => { if (response.status() >= 400) errors.push(`${response.status()} ${response.url()}`); });
   page.on('pageerror', (error) => errors.push(error.message));
-  await page.goto(`${origin}/dev/python.html`);
+  await page.goto(`${site.origin}/dev/python.html`);
   await page.evaluate(() => window.durableLabDev.ready);
   return { page, requests, errors };
 }
@@ -83,9 +63,9 @@ test('the chapter worker runs in a Python process Web Worker: start, approve, PA
   assert.equal(exit.reason, 'stopped');
 
   assert.deepEqual(errors, []);
-  assert.deepEqual(requests.filter((url) => !url.startsWith(`${origin}/`)), [], 'requests outside the origin');
+  assert.deepEqual(requests.filter((url) => !url.startsWith(`${site.origin}/`)), [], 'requests outside the origin');
   for (const file of ['pyodide/pyodide.asm.wasm', 'pyodide/python_stdlib.zip', 'python/packages.json', 'engine/engine.wasm']) {
-    assert.ok(requests.includes(`${origin}/${file}`), `${file} came from the origin`);
+    assert.ok(requests.includes(`${site.origin}/${file}`), `${file} came from the site.origin`);
   }
   assert.ok(requests.some((url) => url.includes('/assets/python-worker')), 'Python runs in its own worker');
   await page.close();
@@ -100,7 +80,7 @@ test('without JSPI (asyncio.run driven by the host instead of blocking) the same
   assert.deepEqual([flow.before, flow.result, flow.after], ['PENDING-APPROVAL', 'PAID', 'PAID']);
   const exit = await page.evaluate(() => window.durableLabDev.stopPython()) as ExitInfo;
   assert.equal(exit.reason, 'stopped');
-  assert.deepEqual(requests.filter((url) => !url.startsWith(`${origin}/`)), [], 'requests outside the origin');
+  assert.deepEqual(requests.filter((url) => !url.startsWith(`${site.origin}/`)), [], 'requests outside the origin');
   await page.close();
 });
 

@@ -6,34 +6,15 @@
 // import of the history, terminate. Needs `npm run build` first.
 // Screenshots go to test-results/.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { after, before, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { preview, type PreviewServer } from 'vite';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { before, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { root, useBuiltSite } from './support/chromium.ts';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const results = `${root}/test-results`;
 const LOAD_MS = 180_000;
-let server: PreviewServer;
-let browser: Browser;
-let origin: string;
-
-before(async () => {
-  assert.ok(existsSync(`${root}/dist/index.html`), 'dist/ is missing: run `npm run build` first');
-  mkdirSync(results, { recursive: true });
-  server = await preview({ configFile: `${root}/vite.config.ts`, preview: { port: 0, strictPort: false, open: false }, logLevel: 'error' });
-  origin = server.resolvedUrls!.local[0]!.replace(/\/$/, '');
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const site = useBuiltSite();
+before(() => mkdirSync(results, { recursive: true }));
 
 async function startInvoice(page: Page, workflowId: string, input?: unknown) {
   const form = page.locator('form.start-form');
@@ -44,14 +25,14 @@ async function startInvoice(page: Page, workflowId: string, input?: unknown) {
 }
 
 test('workflows list and detail: live history, query, signal, diagram, download, import, terminate', async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 1000 }, acceptDownloads: true });
+  const context = await site.browser.newContext({ viewport: { width: 1280, height: 1000 }, acceptDownloads: true });
   const page = await context.newPage();
   const errors: string[] = [];
   const requests: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
   page.on('request', (request) => requests.push(request.url()));
 
-  await page.goto(`${origin}/#/processes`);
+  await page.goto(`${site.origin}/#/processes`);
   await page.locator('#status').filter({ hasText: /^engine \S+ ready$/ }).waitFor({ timeout: 60_000 });
   await page.locator('[data-testid="python-state"]').filter({ hasText: 'running' }).waitFor({ timeout: LOAD_MS });
   await page.getByTestId('python-console').filter({ hasText: 'Worker started. Listening for workflows...' }).waitFor({ timeout: LOAD_MS });
@@ -192,16 +173,16 @@ test('workflows list and detail: live history, query, signal, diagram, download,
   await row(approveId).locator('.wf-badge', { hasText: 'Completed' }).waitFor({ timeout: 10_000 });
 
   assert.deepEqual(errors, []);
-  assert.deepEqual(requests.filter((url) => !url.startsWith(`${origin}/`) && !url.startsWith('blob:') && !url.startsWith('data:')), [], 'requests outside the origin');
+  assert.deepEqual(requests.filter((url) => !url.startsWith(`${site.origin}/`) && !url.startsWith('blob:') && !url.startsWith('data:')), [], 'requests outside the origin');
   await context.close();
 });
 
 test('a failing activity: pending attempt and last failure, then the attempts in compact view and diagram', async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
+  const context = await site.browser.newContext({ viewport: { width: 1280, height: 1000 } });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
-  await page.goto(`${origin}/#/processes`);
+  await page.goto(`${site.origin}/#/processes`);
   await page.locator('[data-testid="python-state"]').filter({ hasText: 'running' }).waitFor({ timeout: LOAD_MS });
   await page.getByTestId('python-console').filter({ hasText: 'Worker started. Listening for workflows...' }).waitFor({ timeout: LOAD_MS });
   await page.getByRole('link', { name: 'Workflows' }).click();

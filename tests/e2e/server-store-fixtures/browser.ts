@@ -2,10 +2,10 @@
 // of the repository's site, so a blank same-origin page can import the
 // TypeScript modules under web/src and start the real server worker.
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
+import { launchChromium, root } from '../support/chromium.ts';
 
-export const root = fileURLToPath(new URL('../../..', import.meta.url));
 /** The page-side helpers (server-page.ts), as the dev server serves them. */
 export const PAGE_HELPERS = `/@fs${fileURLToPath(new URL('./server-page.ts', import.meta.url))}`;
 export const BLANK = '/__durable_test__/blank.html';
@@ -35,10 +35,7 @@ export async function startHarness(): Promise<Harness> {
   });
   await server.listen();
   const origin = server.resolvedUrls!.local[0]!.replace(/\/$/, '');
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  const browser = await launchChromium();
   return {
     server, browser, origin,
     async close() {
