@@ -1,8 +1,10 @@
 // The page's handle on one Python process: starts python-worker.ts in a
 // module Web Worker, connects it to the server, relays its events, and stops
-// it for real (Worker.terminate()). A watchdog pings the worker: a script
-// that never yields (say `while True: pass` at import) blocks the worker's
-// thread, so no pong comes back, and the process is reported and terminated.
+// it for real (Worker.terminate()). A watchdog pings the worker once the
+// attendee's script starts: a script that never yields (say `while True: pass`
+// at import) blocks the worker's thread, so no pong comes back, and the
+// process is reported and terminated. Loading Pyodide is not watched: it is
+// our code, and on a slow or busy machine it may hold the thread for seconds.
 // Nothing is lost by that: the server's state lives in the server worker.
 import type { ExitInfo, FromPythonWorker, ProcessEvent, ToPythonWorker } from './protocol.ts';
 
@@ -28,6 +30,7 @@ export class PythonWorkerProcess {
   #resolveExit!: (exit: ExitInfo) => void;
   #exit: ExitInfo | null = null;
   #watchdog: ReturnType<typeof setInterval> | undefined;
+  readonly #unresponsiveMs: number;
   #lastPong = Date.now();
   #ping = 0;
   /** Whether the worker's WebAssembly has JSPI (null until it says). */
@@ -35,6 +38,7 @@ export class PythonWorkerProcess {
 
   constructor(options: StartPythonWorkerOptions) {
     this.#onEvent = options.onEvent;
+    this.#unresponsiveMs = options.unresponsiveMs ?? 15_000;
     this.exited = new Promise((resolve) => { this.#resolveExit = resolve; });
     this.#worker = new Worker(new URL('./python-worker.ts', import.meta.url), { type: 'module', name: 'python' });
     this.#worker.addEventListener('message', (event: MessageEvent<FromPythonWorker>) => this.#receive(event.data));
@@ -54,17 +58,6 @@ export class PythonWorkerProcess {
       engineUrl: new URL('engine/engine.mjs', base).href,
     };
     this.#worker.postMessage(start, [options.serverPort]);
-    const limit = options.unresponsiveMs ?? 15_000;
-    this.#watchdog = setInterval(() => {
-      if (Date.now() - this.#lastPong > limit) {
-        const message = `The Python process has not responded for ${Math.round(limit / 1000)} s: code that never awaits ` +
-          '(for example `while True: pass` at import time or in an activity) blocks it. It was stopped; fix the code and run it again.';
-        this.#onEvent({ type: 'output', stream: 'stderr', text: message });
-        this.#finish({ code: 137, reason: 'error', error: { type: 'Unresponsive', message } });
-        return;
-      }
-      this.#worker.postMessage({ type: 'ping', id: ++this.#ping } satisfies ToPythonWorker);
-    }, 1_000);
   }
 
   get exitInfo(): ExitInfo | null {
@@ -97,8 +90,24 @@ export class PythonWorkerProcess {
     }
     if (this.#exit) return;
     this.#lastPong = Date.now();
+    if (message.type === 'progress' && message.stage === 'starting') this.#armWatchdog();
     this.#onEvent(message);
     if (message.type === 'exit') this.#finish(message.exit, false);
+  }
+
+  #armWatchdog(): void {
+    if (this.#watchdog !== undefined) return;
+    const limit = this.#unresponsiveMs;
+    this.#watchdog = setInterval(() => {
+      if (Date.now() - this.#lastPong > limit) {
+        const message = `The Python process has not responded for ${Math.round(limit / 1000)} s: code that never awaits ` +
+          '(for example `while True: pass` at import time or in an activity) blocks it. It was stopped; fix the code and run it again.';
+        this.#onEvent({ type: 'output', stream: 'stderr', text: message });
+        this.#finish({ code: 137, reason: 'error', error: { type: 'Unresponsive', message } });
+        return;
+      }
+      this.#worker.postMessage({ type: 'ping', id: ++this.#ping } satisfies ToPythonWorker);
+    }, 1_000);
   }
 
   #finish(exit: ExitInfo, emit = true): ExitInfo {
