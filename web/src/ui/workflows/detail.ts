@@ -4,7 +4,8 @@
 // GetWorkflowExecutionHistory with waitNewEvent.
 import type { Disposable, UiDeps } from '../deps.ts';
 import { decodePayloads, encodePayload } from '../payloads.ts';
-import { h, errorText, formatTime, rememberedDatalist, statusBadge } from './dom.ts';
+import { errorMessage } from '../dom.ts';
+import { h, formatTime, rememberedDatalist, statusBadge } from './dom.ts';
 import { decodePayloadsSafe, eventAttributes, historyFileName, failureMessage, formatDurationMs, prettyJson, shortEventType, type HistoryEvent } from './history.ts';
 import { createHistoryViews } from './history-views.ts';
 import { statusLabel } from './visibility-query.ts';
@@ -102,7 +103,7 @@ export function mountWorkflowDetail(root: HTMLElement, deps: UiDeps, execution: 
       actions.setOpen(!closed);
     } catch (error) {
       if (disposed) return;
-      message.textContent = `Could not describe the workflow: ${errorText(error)}`;
+      message.textContent = `Could not describe the workflow: ${errorMessage(error)}`;
     }
     if (!disposed && !closed) describeTimer = setTimeout(() => void describe(), DESCRIBE_MS);
   }
@@ -215,7 +216,7 @@ export function mountWorkflowDetail(root: HTMLElement, deps: UiDeps, execution: 
         token = reply.nextPageToken;
       } catch (error) {
         if (disposed) return;
-        message.textContent = `History updates paused: ${errorText(error)} (retrying)`;
+        message.textContent = `History updates paused: ${errorMessage(error)} (retrying)`;
         await new Promise((r) => setTimeout(r, RETRY_MS));
       }
     }
@@ -245,7 +246,7 @@ export function mountWorkflowDetail(root: HTMLElement, deps: UiDeps, execution: 
       } catch (error) {
         if (disposed) return;
         queryOut.classList.add('wf-error');
-        queryOut.textContent = `Query failed: ${errorText(error)}`;
+        queryOut.textContent = `Query failed: ${errorMessage(error)}`;
       }
     });
 
@@ -266,7 +267,7 @@ export function mountWorkflowDetail(root: HTMLElement, deps: UiDeps, execution: 
           input = { payloads: [encodePayload(JSON.parse(signalInput.value))] };
         } catch (error) {
           signalOut.classList.add('wf-error');
-          signalOut.textContent = `The input is not valid JSON: ${errorText(error)}. Strings need quotes, e.g. "yes".`;
+          signalOut.textContent = `The input is not valid JSON: ${errorMessage(error)}. Strings need quotes, e.g. "yes".`;
           return;
         }
       }
@@ -281,7 +282,7 @@ export function mountWorkflowDetail(root: HTMLElement, deps: UiDeps, execution: 
       } catch (error) {
         if (disposed) return;
         signalOut.classList.add('wf-error');
-        signalOut.textContent = `Signal failed: ${errorText(error)}`;
+        signalOut.textContent = `Signal failed: ${errorMessage(error)}`;
       }
     });
 
@@ -298,7 +299,7 @@ export function mountWorkflowDetail(root: HTMLElement, deps: UiDeps, execution: 
       } catch (error) {
         if (disposed) return;
         closeOut.classList.add('wf-error');
-        closeOut.textContent = `${label} failed: ${errorText(error)}`;
+        closeOut.textContent = `${label} failed: ${errorMessage(error)}`;
       }
     };
     terminateButton.addEventListener('click', () => {

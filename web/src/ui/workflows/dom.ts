@@ -25,10 +25,6 @@ export function formatTime(iso: string | undefined): string {
   return new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z').replace(/Z$/, ' UTC');
 }
 
-export function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 export function statusBadge(label: string): HTMLElement {
   return h('span', { class: `wf-badge wf-status-${label.toLowerCase()}`, text: label });
 }

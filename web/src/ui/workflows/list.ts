@@ -1,7 +1,8 @@
 // The workflows list: ID, run ID, type, status, start and close time; filters
 // by status and type; refreshed every 1.5 s; a row opens the detail view.
 import type { Disposable, UiDeps } from '../deps.ts';
-import { h, errorText, formatTime, statusBadge } from './dom.ts';
+import { errorMessage } from '../dom.ts';
+import { h, formatTime, statusBadge } from './dom.ts';
 import { EXECUTION_STATUSES, buildVisibilityQuery, statusLabel } from './visibility-query.ts';
 import { mountOfflineViewer } from './offline-viewer.ts';
 
@@ -127,7 +128,7 @@ export function mountWorkflowList(root: HTMLElement, deps: UiDeps): Disposable {
       render(executions);
     } catch (error) {
       if (disposed || mine.signal.aborted) return;
-      message.textContent = `Could not list workflows: ${errorText(error)}`;
+      message.textContent = `Could not list workflows: ${errorMessage(error)}`;
     }
     if (!disposed && controller === mine) timer = setTimeout(() => void refresh(), REFRESH_MS);
   }

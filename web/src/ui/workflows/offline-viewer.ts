@@ -1,7 +1,8 @@
 // Views an imported history file offline (no server): validated first, then
 // the same feed / compact / JSON / diagram views as a live run.
 import type { Disposable } from '../deps.ts';
-import { h, errorText } from './dom.ts';
+import { errorMessage } from '../dom.ts';
+import { h } from './dom.ts';
 import { eventAttributes } from './history.ts';
 import { parseHistoryDocument } from './history-import.ts';
 import { createHistoryViews } from './history-views.ts';
@@ -20,7 +21,7 @@ export function mountOfflineViewer(root: HTMLElement, fileName: string, text: st
     panel.append(views.element);
     views.setEvents(events);
   } catch (error) {
-    panel.append(h('p', { class: 'wf-error', attrs: { role: 'alert' }, text: `This file cannot be viewed as a history. ${errorText(error)}` }));
+    panel.append(h('p', { class: 'wf-error', attrs: { role: 'alert' }, text: `This file cannot be viewed as a history. ${errorMessage(error)}` }));
   }
   return {
     dispose() {
