@@ -9,24 +9,24 @@ import { mountDurabilityBanner } from './durability-banner.ts';
 import { h } from './dom.ts';
 import { wantsRunning } from './process-state.ts';
 import { mountProcessesPanel } from './processes-panel.ts';
-import { PythonProcess } from './python-process.ts';
+import { PythonSupervisor } from './python-supervisor.ts';
 import { openResetDialog } from './reset-dialog.ts';
 import { DEFAULT_HASH, parseRoute, type Route } from './router.ts';
-import { ServerProcess } from './server-process.ts';
+import { ServerSupervisor } from './server-supervisor.ts';
 import { mountStartWorkflowForm } from './start-workflow-form.ts';
 import { mountTimeControls } from './time-controls.ts';
 import { mountWorkflowDetail, mountWorkflowList } from './workflows/index.ts';
 
 export interface App {
-  server: ServerProcess;
-  python: PythonProcess;
+  server: ServerSupervisor;
+  python: PythonSupervisor;
   deps: UiDeps;
 }
 
 export function startApp(root: HTMLElement): App {
   const baseUrl = document.baseURI;
-  const server = new ServerProcess(new URL('engine/engine.mjs', baseUrl).href);
-  const python = new PythonProcess(defaultWorkspaceFiles, server.service, baseUrl, DEFAULT_ENTRY);
+  const server = new ServerSupervisor(new URL('engine/engine.mjs', baseUrl).href);
+  const python = new PythonSupervisor(defaultWorkspaceFiles, server.service, baseUrl, DEFAULT_ENTRY);
   const clock = new VirtualClock(server.service);
   const deps: UiDeps = {
     service: server.service,

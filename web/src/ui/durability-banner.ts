@@ -3,9 +3,9 @@
 import type { ServerStatus } from '../server/server-runtime.ts';
 import type { Disposable } from './deps.ts';
 import { errorMessage, h } from './dom.ts';
-import type { ServerProcess } from './server-process.ts';
+import type { ServerSupervisor } from './server-supervisor.ts';
 
-export function mountDurabilityBanner(root: HTMLElement, server: ServerProcess): Disposable {
+export function mountDurabilityBanner(root: HTMLElement, server: ServerSupervisor): Disposable {
   const text = h('span', { class: 'banner-text' });
   const takeOver = h('button', { type: 'button', class: 'small' }, 'Take over');
   takeOver.addEventListener('click', async () => {

@@ -4,8 +4,8 @@
 import type { Disposable } from './deps.ts';
 import { h } from './dom.ts';
 import { rememberRunning, type ProcessName, type ProcessState } from './process-state.ts';
-import type { ConsoleLine, PythonProcess } from './python-process.ts';
-import type { ServerProcess } from './server-process.ts';
+import type { ConsoleLine, PythonSupervisor } from './python-supervisor.ts';
+import type { ServerSupervisor } from './server-supervisor.ts';
 
 interface RowModel {
   name: ProcessName;
@@ -54,7 +54,7 @@ function mountRow(model: RowModel): { row: HTMLElement; dispose: () => void } {
   return { row, dispose: off };
 }
 
-export function mountProcessesPanel(root: HTMLElement, server: ServerProcess, python: PythonProcess): Disposable {
+export function mountProcessesPanel(root: HTMLElement, server: ServerSupervisor, python: PythonSupervisor): Disposable {
   const rows = [
     mountRow({
       name: 'server', title: 'Server worker', description: 'engine.wasm: the Temporal-style server, state in IndexedDB',

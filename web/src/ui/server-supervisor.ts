@@ -1,4 +1,4 @@
-// The server worker as a process the page can kill and restart: each start is
+// Supervises the server worker, a process the page can kill and restart: each start is
 // a new module Web Worker (engine.wasm behind a ServerHost) that restores from
 // IndexedDB; kill is Worker.terminate(). `service` stays valid across restarts:
 // calls made while the server is loading wait for it, calls made while it is
@@ -23,7 +23,7 @@ interface Generation {
   kill: (error: Error) => void;
 }
 
-export class ServerProcess {
+export class ServerSupervisor {
   state: ProcessState = 'stopped';
   detail = '';
   version: string | null = null;

@@ -1,4 +1,4 @@
-// The Python worker (worker.py on the workspace's files) as a process the page
+// Supervises the Python worker (worker.py on the workspace's files): a process the page
 // can kill and restart. Its WorkflowService calls go over a MessageChannel to
 // the page, which relays them to the server worker (whichever one is running).
 // Each start is a fresh Web Worker: its workflows are rebuilt by replay.
@@ -15,7 +15,7 @@ export interface ConsoleLine {
 
 const MAX_LINES = 2_000;
 
-export class PythonProcess {
+export class PythonSupervisor {
   state: ProcessState = 'stopped';
   detail = '';
   /** Loading progress from 0 to 1 while state is 'loading'. */
