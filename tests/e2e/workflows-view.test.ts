@@ -92,6 +92,12 @@ test('workflows list and detail: live history, query, signal, diagram, download,
   await detail.getByRole('button', { name: 'Run query' }).click();
   await detail.locator('[data-answer="query"]').filter({ hasText: '"PENDING-APPROVAL"' }).waitFor({ timeout: 60_000 });
 
+  // The worker answered the built-in __temporal_workflow_metadata query: its names are offered first.
+  await detail.locator('#wf-query-names option[data-from="metadata"][value="GetInvoiceStatus"]').waitFor({ state: 'attached', timeout: 60_000 });
+  assert.equal(await detail.locator('#wf-query-names option').first().getAttribute('value'), 'GetInvoiceStatus');
+  await detail.locator('#wf-signal-names option[data-from="metadata"][value="ApproveInvoice"]').waitFor({ state: 'attached', timeout: 30_000 });
+  assert.match(await detail.locator('[data-hint="metadata"]').textContent() ?? '', /__temporal_workflow_metadata/);
+
   // Signal: bad JSON is refused with a clear error; then ApproveInvoice.
   await detail.getByLabel('Signal name').fill('ApproveInvoice');
   await detail.getByLabel('Signal input (JSON, optional)').fill('{oops');

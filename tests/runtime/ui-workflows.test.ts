@@ -13,6 +13,7 @@ import {
 import { HistoryImportError, parseHistoryDocument, validateHistoryDocument } from '../../web/src/ui/workflows/history-import.ts';
 import { historyToMermaid, mermaidLabel } from '../../web/src/ui/workflows/sequence-diagram.ts';
 import { buildVisibilityQuery, statusLabel } from '../../web/src/ui/workflows/visibility-query.ts';
+import { METADATA_QUERY, optionLabel, parseWorkflowMetadata } from '../../web/src/ui/workflows/workflow-metadata.ts';
 
 const fixture = readFileSync(new URL('../engine/history/timer_activity_history.h', import.meta.url), 'utf8');
 const historyText = fixture.slice(fixture.indexOf('R"json(') + 7, fixture.indexOf(')json"'));
@@ -210,4 +211,47 @@ test('the visibility query is built from the filters', () => {
 test('the history download is named <workflowId>_<runId>.json', () => {
   assert.equal(historyFileName('invoice-INV-1', '5c1f0d1e-6d5a-4f0b-9a57-0c8f3b7d2e11'), 'invoice-INV-1_5c1f0d1e-6d5a-4f0b-9a57-0c8f3b7d2e11.json');
   assert.equal(historyFileName('a/b:c', 'r'), 'a_b_c_r.json');
+});
+
+// What the Python runtime answers to __temporal_workflow_metadata for the chapter's
+// InvoiceWorkflow (tests/runtime/python/test_workflow_metadata.py), plus descriptions.
+const invoiceMetadata = {
+  definition: {
+    type: 'InvoiceWorkflow',
+    queryDefinitions: [
+      { name: 'GetInvoiceStatus', description: 'The invoice status.\n\nOne of PENDING-APPROVAL, APPROVED, ...' },
+      { name: '__stack_trace' },
+      { name: '__temporal_workflow_metadata' },
+    ],
+    signalDefinitions: [{ name: 'ApproveInvoice', description: 'Approves it' }, { name: 'RejectInvoice' }],
+  },
+};
+
+test('parseWorkflowMetadata reads the WorkflowMetadata proto3 JSON, object or json/protobuf text', () => {
+  assert.equal(METADATA_QUERY, '__temporal_workflow_metadata');
+  const expected = {
+    type: 'InvoiceWorkflow',
+    queries: [
+      { name: 'GetInvoiceStatus', description: 'The invoice status.\n\nOne of PENDING-APPROVAL, APPROVED, ...' },
+      { name: '__stack_trace' },
+      { name: '__temporal_workflow_metadata' },
+    ],
+    signals: [{ name: 'ApproveInvoice', description: 'Approves it' }, { name: 'RejectInvoice' }],
+    updates: [],
+  };
+  assert.deepEqual(parseWorkflowMetadata(invoiceMetadata), expected);
+  assert.deepEqual(parseWorkflowMetadata(JSON.stringify(invoiceMetadata)), expected);
+  assert.equal(optionLabel(expected.queries[0]!), 'The invoice status.');
+  assert.equal(optionLabel(expected.signals[1]!), undefined);
+});
+
+test('parseWorkflowMetadata: built-ins go last, dynamic handlers are dropped, junk is null', () => {
+  const parsed = parseWorkflowMetadata({
+    definition: {
+      query_definitions: [{ name: '__stack_trace' }, { name: 'b', description: '  ' }, { description: 'dynamic' }, { name: 'A' }],
+      update_definitions: [{ name: 'SetLimit', description: 'x' }],
+    },
+  });
+  assert.deepEqual(parsed, { type: '', queries: [{ name: 'b' }, { name: 'A' }, { name: '__stack_trace' }], signals: [], updates: [{ name: 'SetLimit', description: 'x' }] });
+  for (const junk of [null, undefined, 'PENDING-APPROVAL', '{', 42, [], {}, { definition: [] }]) assert.equal(parseWorkflowMetadata(junk), null);
 });

@@ -44,6 +44,7 @@ T = TypeVar("T")
 class _SignalDefinition:
     name: str
     fn: Callable[..., Any]
+    description: Optional[str] = None
 
     @property
     def is_async(self) -> bool:
@@ -54,6 +55,7 @@ class _SignalDefinition:
 class _QueryDefinition:
     name: str
     fn: Callable[..., Any]
+    description: Optional[str] = None
 
 
 @dataclass
@@ -158,6 +160,17 @@ def init(fn: T) -> T:
     return fn
 
 
+def _handler_description(f: Callable, description: Optional[str]) -> Optional[str]:
+    """The ``description=`` given to the decorator, else the handler's docstring.
+
+    The official SDK only uses ``description=``; Durable Lab falls back to the
+    docstring so the workflow metadata query has something to show.
+    """
+    if description is not None:
+        return description
+    return inspect.getdoc(f) or None
+
+
 def signal(fn: Optional[Callable] = None, *, name: Optional[str] = None, dynamic: bool = False,
            unfinished_policy: Any = None, description: Optional[str] = None) -> Any:
     """Marks a method (sync or async) as a signal handler, with or without arguments."""
@@ -165,7 +178,8 @@ def signal(fn: Optional[Callable] = None, *, name: Optional[str] = None, dynamic
         raise NotImplementedError("Dynamic signals are not supported in Durable Lab")
 
     def decorate(f: Callable) -> Callable:
-        f.__temporal_signal_definition = _SignalDefinition(name or f.__name__, f)  # type: ignore[attr-defined]
+        f.__temporal_signal_definition = _SignalDefinition(  # type: ignore[attr-defined]
+            name or f.__name__, f, _handler_description(f, description))
         return f
 
     return decorate(fn) if fn is not None else decorate
@@ -184,7 +198,8 @@ def query(fn: Optional[Callable] = None, *, name: Optional[str] = None, dynamic:
     def decorate(f: Callable) -> Callable:
         if getattr(f, "__temporal_run", False):
             raise ValueError(f"@workflow.query cannot decorate the @workflow.run method {f.__name__}")
-        f.__temporal_query_definition = _QueryDefinition(name or f.__name__, f)  # type: ignore[attr-defined]
+        f.__temporal_query_definition = _QueryDefinition(  # type: ignore[attr-defined]
+            name or f.__name__, f, _handler_description(f, description))
         return f
 
     return decorate(fn) if fn is not None else decorate

@@ -19,8 +19,10 @@ as in sdk-core, so a replay of the same code produces the same numbers.
 from __future__ import annotations
 
 import asyncio
+import base64
 import collections
 import io
+import json
 import logging
 import random
 import sys
@@ -75,6 +77,21 @@ def _epoch_seconds(value: Any) -> Optional[float]:
 
 class _ActivationFailed(Exception):
     """Internal: carries the error that fails the current workflow task."""
+
+
+
+_WORKFLOW_METADATA_TYPE = "temporal.api.sdk.v1.WorkflowMetadata"
+_BUILTIN_QUERIES = ("__stack_trace", "__temporal_workflow_metadata")
+
+
+def _proto_json_payload(message: Dict[str, Any], message_type: str) -> Dict[str, Any]:
+    """A json/protobuf payload, as the SDK's JSON proto converter writes one."""
+    def b64(raw: bytes) -> str:
+        return base64.b64encode(raw).decode("ascii")
+
+    text = json.dumps(message, separators=(",", ":"), ensure_ascii=False)
+    return {"metadata": {"encoding": b64(b"json/protobuf"), "messageType": b64(message_type.encode("utf-8"))},
+            "data": b64(text.encode("utf-8"))}
 
 
 class WorkflowInstance(asyncio.AbstractEventLoop):
@@ -415,6 +432,12 @@ class WorkflowInstance(asyncio.AbstractEventLoop):
             try:
                 if query_type == "__stack_trace":
                     result: Any = self._stack_trace()
+                elif query_type == "__temporal_workflow_metadata":
+                    # Answered by the SDK, without user code, as a
+                    # temporal.api.sdk.v1.WorkflowMetadata in proto3 JSON.
+                    self._commands.append({"respondToQuery": {"queryId": query_id, "succeeded": {
+                        "response": _proto_json_payload(self._workflow_metadata(), _WORKFLOW_METADATA_TYPE)}}})
+                    return
                 else:
                     defn = self._defn.queries.get(query_type)
                     if defn is None:
@@ -526,6 +549,32 @@ class WorkflowInstance(asyncio.AbstractEventLoop):
     def _next_seq(self, kind: str) -> int:
         self._seq[kind] += 1
         return self._seq[kind]
+
+    def _workflow_metadata(self) -> Dict[str, Any]:
+        """WorkflowMetadata as proto3 JSON: lists sorted by name, empty fields omitted.
+
+        Like sdk-python, the query list holds the SDK's built-in queries too
+        (only those this runtime answers: no __enhanced_stack_trace). No
+        updates: Durable Lab has no workflow updates.
+        """
+        def interactions(defs: Dict[str, Optional[str]]) -> List[Dict[str, str]]:
+            out = []
+            for name in sorted(defs):
+                item = {"name": name}
+                if defs[name]:
+                    item["description"] = defs[name]  # type: ignore[assignment]
+                out.append(item)
+            return out
+
+        queries: Dict[str, Optional[str]] = {name: None for name in _BUILTIN_QUERIES}
+        queries.update({name: q.description for name, q in self._defn.queries.items()})
+        signals = {name: s.description for name, s in self._defn.signals.items()}
+        definition: Dict[str, Any] = {"type": self._defn.name}
+        if queries:
+            definition["queryDefinitions"] = interactions(queries)
+        if signals:
+            definition["signalDefinitions"] = interactions(signals)
+        return {"definition": definition}
 
     def _stack_trace(self) -> str:
         out = io.StringIO()

@@ -9,6 +9,7 @@ import { h, formatTime, rememberedDatalist, statusBadge } from './dom.ts';
 import { decodePayloadsSafe, eventAttributes, historyFileName, failureMessage, formatDurationMs, prettyJson, shortEventType, type HistoryEvent } from './history.ts';
 import { createHistoryViews } from './history-views.ts';
 import { statusLabel } from './visibility-query.ts';
+import { METADATA_QUERY, optionLabel, parseWorkflowMetadata } from './workflow-metadata.ts';
 
 const NAMESPACE = 'default';
 const DESCRIBE_MS = 1500;
@@ -96,6 +97,7 @@ export function mountWorkflowDetail(root: HTMLElement, deps: UiDeps, execution: 
       if (!historyStarted) {
         historyStarted = true;
         void followHistory();
+        void askMetadata();
       }
       renderSummary(d);
       renderPending(d);
@@ -222,14 +224,30 @@ export function mountWorkflowDetail(root: HTMLElement, deps: UiDeps, execution: 
     }
   }
 
+  // ---- handler names (the built-in __temporal_workflow_metadata query), asked once ----
+  async function askMetadata(): Promise<void> {
+    try {
+      const reply = await deps.service.call<{ queryResult?: { payloads?: unknown[] }; queryRejected?: { status?: string } }>('QueryWorkflow',
+        { namespace: NAMESPACE, execution: { workflowId: execution.workflowId, runId }, query: { queryType: METADATA_QUERY } }, { signal: lifetime.signal });
+      if (disposed) return;
+      const metadata = reply.queryRejected ? null : parseWorkflowMetadata(decode(reply.queryResult)[0]);
+      if (!metadata) throw new Error('no workflow metadata in the answer');
+      actions.offerNames(metadata.queries, metadata.signals);
+    } catch {
+      if (disposed) return;
+      actions.metadataHint('The worker did not describe this workflow\'s handlers: the names offered are the ones used before.');
+    }
+  }
+
   // ---- actions ----
   function buildActions() {
     const queryNames = rememberedDatalist('wf-query-names', 'durable-lab.queryNames', ['GetInvoiceStatus']);
     const signalNames = rememberedDatalist('wf-signal-names', 'durable-lab.signalNames', ['ApproveInvoice', 'RejectInvoice']);
     const queryName = h('input', { attrs: { list: 'wf-query-names', value: 'GetInvoiceStatus', 'aria-label': 'Query name', name: 'queryType', required: '' } });
     const queryOut = h('pre', { class: 'wf-json wf-answer', attrs: { 'data-answer': 'query', role: 'status' } });
+    const namesHint = h('p', { class: 'wf-muted wf-hint', attrs: { 'data-hint': 'metadata' } });
     const queryForm = h('form', { class: 'wf-form' }, h('h4', { text: 'Query' }), h('label', {}, 'Name ', queryName), queryNames.list,
-      h('button', { class: 'wf-button', text: 'Run query', attrs: { type: 'submit' } }), queryOut);
+      h('button', { class: 'wf-button', text: 'Run query', attrs: { type: 'submit' } }), namesHint, queryOut);
     queryForm.addEventListener('submit', async (e) => {
       e.preventDefault();
       const name = queryName.value.trim();
@@ -319,6 +337,14 @@ export function mountWorkflowDetail(root: HTMLElement, deps: UiDeps, execution: 
       element,
       setOpen(open: boolean) {
         for (const el of [signalButton, terminateButton, cancelButton]) el.disabled = !open;
+      },
+      offerNames(queries: Array<{ name: string; description?: string }>, signals: Array<{ name: string; description?: string }>) {
+        queryNames.offer(queries.map((q) => ({ value: q.name, label: optionLabel(q) })));
+        signalNames.offer(signals.map((q) => ({ value: q.name, label: optionLabel(q) })));
+        namesHint.textContent = 'Names offered by the worker (__temporal_workflow_metadata).';
+      },
+      metadataHint(text: string) {
+        namesHint.textContent = text;
       },
     };
   }

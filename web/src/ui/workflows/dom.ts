@@ -30,8 +30,14 @@ export function statusBadge(label: string): HTMLElement {
 }
 
 /** A <datalist> whose options remember used values in localStorage. */
-export function rememberedDatalist(id: string, storageKey: string, defaults: string[]): { list: HTMLDataListElement; remember(value: string): void } {
+export function rememberedDatalist(id: string, storageKey: string, defaults: string[]): {
+  list: HTMLDataListElement;
+  remember(value: string): void;
+  /** Names learnt from the workflow itself: listed first, with an optional label, marked data-from="metadata". */
+  offer(items: Array<{ value: string; label?: string }>): void;
+} {
   const list = h('datalist', { attrs: { id } });
+  let offered: Array<{ value: string; label?: string }> = [];
   const read = (): string[] => {
     try {
       const v = JSON.parse(localStorage.getItem(storageKey) ?? '[]');
@@ -41,7 +47,10 @@ export function rememberedDatalist(id: string, storageKey: string, defaults: str
     }
   };
   const render = () => {
-    list.replaceChildren(...[...new Set([...read(), ...defaults])].map((v) => h('option', { attrs: { value: v } })));
+    const first = offered.map((o) => h('option', { attrs: { value: o.value, 'data-from': 'metadata', ...(o.label ? { label: o.label } : {}) } }));
+    const seen = new Set(offered.map((o) => o.value));
+    const rest = [...new Set([...read(), ...defaults])].filter((v) => !seen.has(v)).map((v) => h('option', { attrs: { value: v } }));
+    list.replaceChildren(...first, ...rest);
   };
   render();
   return {
@@ -54,6 +63,10 @@ export function rememberedDatalist(id: string, storageKey: string, defaults: str
       } catch {
         /* storage full or disabled: the list just does not remember */
       }
+      render();
+    },
+    offer(items) {
+      offered = items.filter((o, i) => o.value && items.findIndex((x) => x.value === o.value) === i);
       render();
     },
   };
