@@ -25,12 +25,13 @@ const api = {
   async startPython(files: Record<string, string>, options: { entry?: string; forceNoJspi?: boolean; unresponsiveMs?: number } = {}) {
     // The Python worker's WorkflowService calls come over port2; the page relays them to the server worker.
     const channel = new MessageChannel();
-    serveRpc(channel.port1, server);
+    const serving = serveRpc(channel.port1, server);
     events.length = 0;
     python = new PythonWorkerProcess({
       files, ...options, serverPort: channel.port2, baseUrl: base,
       onEvent: (event) => {
         events.push(event);
+        if (event.type === 'exit') serving.close();
         if (event.type === 'output' || event.type === 'log') log.textContent += `${'text' in event ? event.text : event.message}\n`;
         if (event.type === 'progress') status.textContent = `python: ${event.stage} ${Math.round(event.fraction * 100)}%`;
         if (event.type === 'exit') status.textContent = `python exited: ${JSON.stringify(event.exit)}`;

@@ -20,8 +20,17 @@ export interface PortLike {
 type ClientMessage = { t: 'call'; id: number; method: string; request: unknown } | { t: 'cancel'; id: number };
 type ServerMessage = { t: 'reply'; id: number; response?: unknown; error?: { code: string; message: string } };
 
-/** Serves `target` (a ServerHost, a ServerClient) on `port` until the port closes. */
-export function serveRpc(port: PortLike, target: RpcTarget): void {
+export interface RpcServing {
+  /**
+   * Stops serving when the client is gone: aborts every call still in flight
+   * (a killed worker's long polls must not go on taking tasks it will never
+   * run, as a closed connection cancels them in Temporal) and closes the port.
+   */
+  close(): void;
+}
+
+/** Serves `target` (a ServerHost, a ServerClient) on `port` until close(). */
+export function serveRpc(port: PortLike, target: RpcTarget): RpcServing {
   const inFlight = new Map<number, AbortController>();
   port.addEventListener('message', (event: MessageEvent<ClientMessage>) => {
     const message = event.data;
@@ -39,6 +48,13 @@ export function serveRpc(port: PortLike, target: RpcTarget): void {
     ).finally(() => inFlight.delete(message.id));
   });
   port.start?.();
+  return {
+    close() {
+      for (const controller of inFlight.values()) controller.abort();
+      inFlight.clear();
+      port.close?.();
+    },
+  };
 }
 
 /** The client end: an RpcTarget whose calls go over `port`. */

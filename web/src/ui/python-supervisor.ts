@@ -4,7 +4,7 @@
 // Each start is a fresh Web Worker: its workflows are rebuilt by replay.
 import { PythonWorkerProcess } from '../processes/controller.ts';
 import type { ExitInfo, ProcessEvent } from '../processes/protocol.ts';
-import { serveRpc } from '../processes/rpc-channel.ts';
+import { serveRpc, type RpcServing } from '../processes/rpc-channel.ts';
 import type { WorkflowService } from './deps.ts';
 import type { ProcessState } from './process-state.ts';
 
@@ -22,7 +22,7 @@ export class PythonSupervisor {
   progress = 0;
   readonly lines: ConsoleLine[] = [];
   #process: PythonWorkerProcess | null = null;
-  #port: MessagePort | null = null;
+  #serving: RpcServing | null = null;
   readonly #listeners = new Set<() => void>();
   readonly #lineListeners = new Set<(line: ConsoleLine) => void>();
 
@@ -56,8 +56,7 @@ export class PythonSupervisor {
   start(): void {
     if (this.#process) return;
     const channel = new MessageChannel();
-    serveRpc(channel.port1, this.service);
-    this.#port = channel.port1;
+    this.#serving = serveRpc(channel.port1, this.service);
     this.state = 'loading';
     this.progress = 0;
     this.detail = 'starting';
@@ -99,8 +98,8 @@ export class PythonSupervisor {
 
   #exited(exit: ExitInfo): void {
     this.#process = null;
-    this.#port?.close();
-    this.#port = null;
+    this.#serving?.close();
+    this.#serving = null;
     if (exit.reason === 'error') {
       this.state = 'crashed';
       this.detail = exit.error ? `${exit.error.type}: ${exit.error.message}` : `exit code ${exit.code}`;
