@@ -242,12 +242,12 @@ class Client:
             "workflowIdReusePolicy": "WORKFLOW_ID_REUSE_POLICY_" + id_reuse_policy.name,
             "workflowIdConflictPolicy": "WORKFLOW_ID_CONFLICT_POLICY_" + id_conflict_policy.name,
         }
-        if execution_timeout is not None:
-            request["workflowExecutionTimeout"] = proto.duration(execution_timeout)
-        if run_timeout is not None:
-            request["workflowRunTimeout"] = proto.duration(run_timeout)
-        if task_timeout is not None:
-            request["workflowTaskTimeout"] = proto.duration(task_timeout)
+        proto.put_durations(
+            request,
+            workflowExecutionTimeout=execution_timeout,
+            workflowRunTimeout=run_timeout,
+            workflowTaskTimeout=task_timeout,
+        )
         if retry_policy is not None:
             request["retryPolicy"] = retry_policy._to_json()
         if cron_schedule:

@@ -31,6 +31,13 @@ def duration(value: Union[timedelta, float, int]) -> str:
     return f"{sign}{secs}.{frac:09d}s"
 
 
+def put_durations(message: dict, **fields: Optional[Union[timedelta, float, int]]) -> None:
+    """Sets each given duration field on a request or command; None leaves it out."""
+    for name, value in fields.items():
+        if value is not None:
+            message[name] = duration(value)
+
+
 def parse_duration(value: Any) -> Optional[timedelta]:
     """"10s" -> timedelta; None/"" -> None."""
     if value is None or value == "":

@@ -629,14 +629,13 @@ class WorkflowInstance(asyncio.AbstractEventLoop):
             "arguments": self._pc.to_payloads(args),
             "cancellationType": cancellation_type.name,
         }
-        if start_to_close_timeout is not None:
-            body["startToCloseTimeout"] = proto.duration(start_to_close_timeout)
-        if schedule_to_close_timeout is not None:
-            body["scheduleToCloseTimeout"] = proto.duration(schedule_to_close_timeout)
-        if schedule_to_start_timeout is not None:
-            body["scheduleToStartTimeout"] = proto.duration(schedule_to_start_timeout)
-        if heartbeat_timeout is not None:
-            body["heartbeatTimeout"] = proto.duration(heartbeat_timeout)
+        proto.put_durations(
+            body,
+            startToCloseTimeout=start_to_close_timeout,
+            scheduleToCloseTimeout=schedule_to_close_timeout,
+            scheduleToStartTimeout=schedule_to_start_timeout,
+            heartbeatTimeout=heartbeat_timeout,
+        )
         if retry_policy is not None:
             body["retryPolicy"] = retry_policy._to_json()
         command = {"scheduleActivity": body}
@@ -707,12 +706,12 @@ class WorkflowInstance(asyncio.AbstractEventLoop):
             "workflowIdReusePolicy": "WORKFLOW_ID_REUSE_POLICY_" + id_reuse_policy.name,
             "cancellationType": cancellation_type.name,
         }
-        if execution_timeout is not None:
-            body["workflowExecutionTimeout"] = proto.duration(execution_timeout)
-        if run_timeout is not None:
-            body["workflowRunTimeout"] = proto.duration(run_timeout)
-        if task_timeout is not None:
-            body["workflowTaskTimeout"] = proto.duration(task_timeout)
+        proto.put_durations(
+            body,
+            workflowExecutionTimeout=execution_timeout,
+            workflowRunTimeout=run_timeout,
+            workflowTaskTimeout=task_timeout,
+        )
         if retry_policy is not None:
             body["retryPolicy"] = retry_policy._to_json()
         if cron_schedule:
@@ -762,10 +761,7 @@ class WorkflowInstance(asyncio.AbstractEventLoop):
             "taskQueue": task_queue or self._info.task_queue,
             "arguments": self._pc.to_payloads(args),
         }
-        if run_timeout is not None:
-            body["workflowRunTimeout"] = proto.duration(run_timeout)
-        if task_timeout is not None:
-            body["workflowTaskTimeout"] = proto.duration(task_timeout)
+        proto.put_durations(body, workflowRunTimeout=run_timeout, workflowTaskTimeout=task_timeout)
         if retry_policy is not None:
             body["retryPolicy"] = retry_policy._to_json()
         if memo:
