@@ -14,6 +14,8 @@ export interface StartPythonWorkerOptions {
   argv?: string[];
   /** A MessagePort whose other end is served by rpc-channel.ts serveRpc (e.g. on the page's ServerClient). */
   serverPort: MessagePort;
+  /** For an MCP server process: the process's end of the page's MCP port (web/src/mcp/port-protocol.ts). */
+  mcpPort?: MessagePort;
   /** The site's base URL (document.baseURI): pyodide/, python/packages.json and engine/ live under it. */
   baseUrl: string;
   onEvent: (event: ProcessEvent) => void;
@@ -53,11 +55,12 @@ export class PythonWorkerProcess {
       argv: options.argv,
       logLevel: options.logLevel,
       forceNoJspi: options.forceNoJspi,
+      mcp: options.mcpPort !== undefined,
       pyodideUrl: new URL('pyodide/pyodide.mjs', base).href,
       packagesUrl: new URL('python/packages.json', base).href,
       engineUrl: new URL('engine/engine.mjs', base).href,
     };
-    this.#worker.postMessage(start, [options.serverPort]);
+    this.#worker.postMessage(start, options.mcpPort ? [options.serverPort, options.mcpPort] : [options.serverPort]);
   }
 
   get exitInfo(): ExitInfo | null {

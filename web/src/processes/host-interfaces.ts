@@ -1,8 +1,12 @@
-// The two interfaces temporalio._internal.host expects from its JavaScript
-// host (the contract is that module's docstring): `rpc`, the engine's
-// WorkflowService, and `core_factory`, engine.wasm's WorkerCore (the replay
-// core). Everything that crosses into Python is a JSON string.
+// The interfaces the Python side expects from its JavaScript host (each
+// contract is the docstring of the Python module named): for
+// temporalio._internal.host, `rpc` (the engine's WorkflowService) and
+// `core_factory` (engine.wasm's WorkerCore, the replay core); for
+// mcp._internal.host, the MCP `transport` of an MCP server process.
+// Everything that crosses into Python is a JSON string.
+import type { McpPortMessage } from '../mcp/port-protocol.ts';
 import type { EngineModule, RawWorkerCore } from '../server/engine-module.ts';
+import type { PortLike } from './rpc-channel.ts';
 
 /** Anything that answers WorkflowService calls: a ServerHost, or an RpcChannelClient to one in another worker. */
 export interface RpcTarget {
@@ -67,5 +71,50 @@ export function createCoreFactory(engine: EngineModule, created: PythonCore[] = 
     };
     created.push(wrapped);
     return wrapped;
+  };
+}
+
+/** What Python sees as the MCP `transport`: JSON-RPC text out, text in, null once the client closed. */
+export interface PythonMcpTransport {
+  send(messageJson: string): void;
+  receive(): Promise<string | null>;
+}
+
+export interface McpTransportHooks {
+  /** Python asked for its first message: the server is serving (the process is ready). */
+  onServing?: () => void;
+}
+
+/** The MCP server process's end of the page's MCP port (port-protocol.ts). */
+export function createMcpTransport(port: PortLike, hooks: McpTransportHooks = {}): PythonMcpTransport {
+  const inbox: string[] = [];
+  const waiting: Array<(message: string | null) => void> = [];
+  let closed = false;
+  let serving = false;
+  port.addEventListener('message', (event: MessageEvent<McpPortMessage>) => {
+    if (closed) return;
+    if (typeof event.data === 'string') {
+      const reader = waiting.shift();
+      if (reader) reader(event.data);
+      else inbox.push(event.data);
+    } else if (event.data === null) {
+      closed = true;
+      for (const reader of waiting.splice(0)) reader(null);
+    }
+  });
+  port.start?.();
+  return {
+    send(messageJson) {
+      if (!closed) port.postMessage(messageJson satisfies McpPortMessage);
+    },
+    receive() {
+      if (!serving) {
+        serving = true;
+        hooks.onServing?.();
+      }
+      if (inbox.length > 0) return Promise.resolve(inbox.shift()!);
+      if (closed) return Promise.resolve(null);
+      return new Promise((resolve) => waiting.push(resolve));
+    },
   };
 }

@@ -9,7 +9,7 @@ export type PythonStage =
   | 'packages'  // web/python (temporalio, nest_asyncio) is installed into site-packages
   | 'files'     // the attendee's files are written to the working directory
   | 'starting'  // the entry script runs (imports, Client.connect, Worker(...))
-  | 'ready';    // the script's worker made its first poll (or the script is running)
+  | 'ready';    // the script's worker made its first poll, or its MCP server asked for its first message
 
 export interface ExitInfo {
   /** The process exit code, as `python script.py` would give it (0 on success, 1 on an error, 130 when stopped). */
@@ -25,7 +25,11 @@ export type ProcessEvent =
   | { type: 'log'; level: string; logger: string; message: string; timeMs: number }
   | { type: 'exit'; exit: ExitInfo };
 
-/** Page -> Python worker. The first message is `start`; `serverPort` speaks rpc-channel.ts. */
+/**
+ * Page -> Python worker. The first message is `start`, transferring the port
+ * to the server (rpc-channel.ts) and, with `mcp`, a second port to the page's
+ * MCP client (web/src/mcp/port-protocol.ts).
+ */
 export type ToPythonWorker =
   | {
       type: 'start';
@@ -39,6 +43,8 @@ export type ToPythonWorker =
       /** engine.mjs (engine.wasm next to it), for the replay core. */
       engineUrl: string;
       logLevel?: string;
+      /** This is an MCP server process: the second transferred port is its MCP client. */
+      mcp?: boolean;
       /** Test hook: pretend JSPI is missing (asyncio.run is driven by the host). */
       forceNoJspi?: boolean;
     }

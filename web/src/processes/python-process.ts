@@ -5,6 +5,9 @@
 // it loaders for Pyodide, engine.wasm and the package files, and an RpcTarget
 // for the server.
 //
+// An MCP server process is the same with `mcpPort`: its script's
+// `mcp.run()` serves the page's MCP client over that port (mcp._internal.host).
+//
 // Lifecycle: run() loads everything (reporting `progress`), runs the script,
 // streams `output` and `log` events, and resolves with the ExitInfo (also sent
 // as an `exit` event). stop() cancels the script's main task so the temporalio
@@ -13,8 +16,9 @@
 // the page's watchdog (controller.ts) terminates the Web Worker instead.
 import type { PyodideInterface } from 'pyodide';
 import type { EngineModule } from '../server/engine-module.ts';
-import { createCoreFactory, createRpc, type PythonCore, type RpcTarget } from './host-interfaces.ts';
+import { createCoreFactory, createMcpTransport, createRpc, type PythonCore, type RpcTarget } from './host-interfaces.ts';
 import type { ExitInfo, ProcessEvent, PythonStage } from './protocol.ts';
+import type { PortLike } from './rpc-channel.ts';
 
 export interface PythonProcessOptions {
   /** The attendee's files, {relative path: text}, written to the working directory (/home/pyodide). */
@@ -24,6 +28,8 @@ export interface PythonProcessOptions {
   argv?: string[];
   /** The server (a ServerHost, or an RpcChannelClient to the server worker). */
   rpc: RpcTarget;
+  /** For an MCP server process: the port to the page's MCP client (web/src/mcp/port-protocol.ts). */
+  mcpPort?: PortLike;
   loadPyodide: () => Promise<PyodideInterface>;
   loadEngine: () => Promise<EngineModule>;
   /** web/python as {path relative to site-packages: text}. */
@@ -125,6 +131,12 @@ export class PythonProcess {
     }
   }
 
+  #markReady(detail: string): void {
+    if (this.#ready) return;
+    this.#ready = true;
+    this.#progress('ready', detail);
+  }
+
   #progress(stage: PythonStage, detail?: string): void {
     this.#emit({ type: 'progress', stage, fraction: FRACTION[stage], detail });
   }
@@ -157,16 +169,16 @@ export class PythonProcess {
       const packages = await o.loadPackages();
       installPackages(py, packages);
       const rpc = createRpc(o.rpc, {
-        onCall: (method) => {
-          if (!this.#ready && method.startsWith('Poll')) {
-            this.#ready = true;
-            this.#progress('ready', 'the worker is polling');
-          }
-        },
+        onCall: (method) => { if (method.startsWith('Poll')) this.#markReady('the worker is polling'); },
       });
       const host = py.pyimport('temporalio._internal.host');
       host.install.callKwargs({ rpc, core_factory: createCoreFactory(engine, this.#cores) });
       host.destroy();
+      if (o.mcpPort) {
+        const mcpHost = py.pyimport('mcp._internal.host');
+        mcpHost.install(createMcpTransport(o.mcpPort, { onServing: () => this.#markReady('the MCP server is serving') }));
+        mcpHost.destroy();
+      }
       const driver = py.pyimport('durable_lab_process');
       driver.setup.callKwargs({
         emit_log: (level: string, logger: string, message: string, timeMs: number) =>

@@ -1,5 +1,6 @@
 // The Python process as a module Web Worker. The page (controller.ts) sends
-// {type:"start", ...} with a MessagePort to the server (rpc-channel.ts); this worker
+// {type:"start", ...} with a MessagePort to the server (rpc-channel.ts) and,
+// for an MCP server process, one to the page's MCP client; this worker
 // loads Pyodide, engine.wasm and web/python from the site's own origin, runs
 // the entry script and posts ProcessEvents back. {type:"stop"} cancels the
 // script; the page then terminates this worker for real.
@@ -25,9 +26,10 @@ self.addEventListener('message', (event: MessageEvent<ToPythonWorker>) => {
     if (process) void process.stop();
     else post({ type: 'exit', exit: { code: 130, reason: 'stopped' } });
   } else if (message.type === 'start' && !process) {
-    const port = event.ports[0];
-    if (!port) {
-      post({ type: 'exit', exit: { code: 1, reason: 'error', error: { type: 'LoadError', message: 'start needs a MessagePort to the server' } } });
+    const [port, mcpPort] = event.ports;
+    const missing = !port ? 'a MessagePort to the server' : message.mcp && !mcpPort ? 'a second MessagePort to the MCP client' : null;
+    if (missing) {
+      post({ type: 'exit', exit: { code: 1, reason: 'error', error: { type: 'LoadError', message: `start needs ${missing}` } } });
       return;
     }
     const wasm = WebAssembly as unknown as Record<string, unknown>;
@@ -38,7 +40,8 @@ self.addEventListener('message', (event: MessageEvent<ToPythonWorker>) => {
       argv: message.argv,
       logLevel: message.logLevel,
       forceNoJspi: message.forceNoJspi,
-      rpc: new RpcChannelClient(port),
+      rpc: new RpcChannelClient(port!),
+      mcpPort: message.mcp ? mcpPort : undefined,
       loadPyodide: () => loadPyodideFrom(message.pyodideUrl),
       loadEngine: () => loadEngineModule(message.engineUrl),
       loadPackages: async () => {
