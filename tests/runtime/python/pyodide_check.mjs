@@ -40,11 +40,14 @@ const version = py.runPython("import sys; sys.version.split()[0]");
 const sitePackages = py.runPython("import site; site.getsitepackages()[0]");
 copyTree(py, path.join(repo, "web/python"), sitePackages);
 copyTree(py, here, "/home/pyodide");
+// The MCP tests read the chapter's and the currency lab's files at their repository paths (_support.ROOT is "/" here).
+for (const dir of ["web/src/workspace/chapter", "labs/07-currency-exercise/solution"]) copyTree(py, path.join(repo, dir), `/${dir}`);
 
-// 1. The synchronous suites: workflow instance, determinism, deadlock, conversion.
+// 1. The synchronous suites: workflow instance, determinism, deadlock, conversion, MCP server library.
 const unit = JSON.parse(await py.runPythonAsync(`
 import io, json, unittest
-names = ["test_converter", "test_invoice_workflow", "test_workflow_semantics"]
+names = ["test_converter", "test_invoice_workflow", "test_workflow_semantics",
+         "test_mcp_schema", "test_mcp_tools", "test_mcp_host", "test_mcp_currency_lab"]
 stream = io.StringIO()
 result = unittest.TextTestRunner(stream=stream, verbosity=1).run(unittest.defaultTestLoader.loadTestsFromNames(names))
 json.dumps({"run": result.testsRun, "failed": len(result.failures) + len(result.errors), "log": stream.getvalue()})

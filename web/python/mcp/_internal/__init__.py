@@ -1,0 +1,1 @@
+"""The parts behind ``FastMCP``: one module per concept (see each docstring)."""
