@@ -61,7 +61,7 @@ export class Transcript {
   }
 
   note(text: string): TranscriptEntry {
-    return this.#add({ direction: 'note', kind: 'note', text });
+    return this.#publish(this.#add({ direction: 'note', kind: 'note', text }));
   }
 
   record(direction: 'sent' | 'received', text: string): TranscriptEntry {
@@ -69,7 +69,7 @@ export class Transcript {
     try {
       message = JSON.parse(text);
     } catch {
-      return this.#add({ direction, kind: 'invalid', text });
+      return this.#publish(this.#add({ direction, kind: 'invalid', text }));
     }
     const entry = this.#add({ direction, text, message, ...classify(message) });
     // A request waits for the response that comes the other way with its id.
@@ -87,7 +87,7 @@ export class Transcript {
         entry.durationMs = entry.atMs - request.atMs;
       }
     }
-    return entry;
+    return this.#publish(entry);
   }
 
   /** The entry with this seq, if it is still kept. */
@@ -96,6 +96,7 @@ export class Transcript {
     return this.entries[seq - first];
   }
 
+  /** Calls `listener` with each new entry once it is complete (a response already paired with its request). */
   onEntry(listener: (entry: TranscriptEntry) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
@@ -113,6 +114,10 @@ export class Transcript {
     const entry: TranscriptEntry = { seq: ++this.#seq, session: this.session, atMs: Date.now(), ...fields };
     this.entries.push(entry);
     if (this.entries.length > MAX_ENTRIES) this.entries.splice(0, this.entries.length - MAX_ENTRIES);
+    return entry;
+  }
+
+  #publish(entry: TranscriptEntry): TranscriptEntry {
     for (const listener of this.#listeners) listener(entry);
     return entry;
   }

@@ -1,8 +1,10 @@
 // The app shell: header (product name, what this is, virtual clock and time
 // controls, navigation, Reset all data), the durability banner, and the routed
 // view. It starts the server worker and the Python worker on the default
-// workspace (the chapter's invoice code), as the user last left them.
-import { defaultWorkspaceFiles, DEFAULT_ENTRY } from '../workspace/index.ts';
+// workspace (the chapter's invoice code), and the MCP server if the user left
+// it connected; the MCP connection follows that process wherever it runs.
+import { McpConnection } from '../mcp/connection.ts';
+import { defaultWorkspaceFiles, DEFAULT_ENTRY, DEFAULT_MCP_ENTRY } from '../workspace/index.ts';
 import { VirtualClock } from './clock.ts';
 import type { Disposable, UiDeps } from './deps.ts';
 import { mountDurabilityBanner } from './durability-banner.ts';
@@ -14,19 +16,26 @@ import { openResetDialog } from './reset-dialog.ts';
 import { DEFAULT_HASH, parseRoute, type Route } from './router.ts';
 import { ServerSupervisor } from './server-supervisor.ts';
 import { mountStartWorkflowForm } from './start-workflow-form.ts';
+import { mountMcpView } from './mcp/index.ts';
 import { mountTimeControls } from './time-controls.ts';
 import { mountWorkflowDetail, mountWorkflowList } from './workflows/index.ts';
 
 export interface App {
   server: ServerSupervisor;
   python: PythonSupervisor;
+  mcpServer: PythonSupervisor;
+  mcp: McpConnection;
   deps: UiDeps;
 }
 
 export function startApp(root: HTMLElement): App {
   const baseUrl = document.baseURI;
   const server = new ServerSupervisor(new URL('engine/engine.mjs', baseUrl).href);
-  const python = new PythonSupervisor(defaultWorkspaceFiles, server.service, baseUrl, DEFAULT_ENTRY);
+  const python = new PythonSupervisor({ files: defaultWorkspaceFiles, service: server.service, baseUrl, entry: DEFAULT_ENTRY });
+  const mcpServer = new PythonSupervisor({
+    files: defaultWorkspaceFiles, service: server.service, baseUrl, entry: DEFAULT_MCP_ENTRY, mcpServer: true,
+  });
+  const mcp = new McpConnection(mcpServer);
   const clock = new VirtualClock(server.service);
   const deps: UiDeps = {
     service: server.service,
@@ -37,7 +46,7 @@ export function startApp(root: HTMLElement): App {
   // Header.
   const status = h('p', { id: 'status', class: 'engine-status', role: 'status', 'aria-live': 'polite' }, 'loading engine…');
   const navLink = (hash: string, label: string) => h('a', { href: hash, 'data-route': hash.slice(2) }, label);
-  const nav = h('nav', { class: 'app-nav', 'aria-label': 'Main' }, navLink('#/workflows', 'Workflows'), navLink('#/processes', 'Processes'));
+  const nav = h('nav', { class: 'app-nav', 'aria-label': 'Main' }, navLink('#/workflows', 'Workflows'), navLink('#/mcp', 'MCP'), navLink('#/processes', 'Processes'));
   const reset = h('button', { type: 'button', class: 'danger small' }, 'Reset all data');
   const timeRoot = h('div');
   const bannerRoot = h('div', { class: 'banner', hidden: true });
@@ -79,12 +88,14 @@ export function startApp(root: HTMLElement): App {
     current?.dispose();
     view.replaceChildren();
     for (const link of nav.querySelectorAll('a')) {
-      const active = link.dataset.route === (route.name === 'processes' ? 'processes' : 'workflows');
+      const active = link.dataset.route === (route.name === 'workflow' ? 'workflows' : route.name);
       if (active) link.setAttribute('aria-current', 'page');
       else link.removeAttribute('aria-current');
     }
     if (route.name === 'processes') {
-      current = mountProcessesPanel(view, server, python);
+      current = mountProcessesPanel(view, server, { worker: python, mcp: mcpServer });
+    } else if (route.name === 'mcp') {
+      current = mountMcpView(view, { connection: mcp, deps });
     } else if (route.name === 'workflow') {
       const detail = h('section', { class: 'panel workflow-detail' });
       view.append(detail);
@@ -120,6 +131,7 @@ export function startApp(root: HTMLElement): App {
   // Processes: as the user last left them (both run unless stopped).
   if (wantsRunning('server')) void server.start().catch(() => {});
   if (wantsRunning('python')) python.start();
+  if (wantsRunning('mcp')) mcpServer.start();
 
-  return { server, python, deps };
+  return { server, python, mcpServer, mcp, deps };
 }

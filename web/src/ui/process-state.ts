@@ -1,7 +1,13 @@
 // What the processes panel shows for a process, and which processes the user
 // left running (kept in localStorage so a reload starts them again).
 export type ProcessState = 'loading' | 'running' | 'crashed' | 'stopped';
-export type ProcessName = 'server' | 'python';
+export type ProcessName = 'server' | 'python' | 'mcp';
+
+/**
+ * Whether a process runs on a first visit. The MCP server starts when the
+ * page connects to it (like Claude Desktop launching a server), not before.
+ */
+const RUNS_BY_DEFAULT: Record<ProcessName, boolean> = { server: true, python: true, mcp: false };
 
 const KEY = 'durable-lab:running-processes';
 
@@ -14,9 +20,9 @@ function read(): Partial<Record<ProcessName, boolean>> {
   }
 }
 
-/** Whether the process should run when the page loads (it does unless the user stopped it). */
+/** Whether the process should run when the page loads: as the user left it, else its default. */
 export function wantsRunning(name: ProcessName): boolean {
-  return read()[name] !== false;
+  return read()[name] ?? RUNS_BY_DEFAULT[name];
 }
 
 export function rememberRunning(name: ProcessName, running: boolean): void {

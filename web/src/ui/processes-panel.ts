@@ -1,6 +1,7 @@
-// The processes panel: one row per process (the server worker and the Python
-// worker) with its state, a progress bar while loading, and Kill / Restart;
-// below, the Python worker's console (stdout, stderr and log records).
+// The processes panel: one row per process (the server worker, the Python
+// worker and the MCP server) with its state, a progress bar while loading, and
+// Kill / Restart; below, each Python process's console (stdout, stderr and
+// log records).
 import type { Disposable } from './deps.ts';
 import { h } from './dom.ts';
 import { rememberRunning, type ProcessName, type ProcessState } from './process-state.ts';
@@ -54,23 +55,8 @@ function mountRow(model: RowModel): { row: HTMLElement; dispose: () => void } {
   return { row, dispose: off };
 }
 
-export function mountProcessesPanel(root: HTMLElement, server: ServerSupervisor, python: PythonSupervisor): Disposable {
-  const rows = [
-    mountRow({
-      name: 'server', title: 'Server worker', description: 'engine.wasm: the Temporal-style server, state in IndexedDB',
-      state: () => server.state, detail: () => server.detail, progress: () => null,
-      kill: () => server.kill(), restart: () => { void server.restart().catch(() => {}); },
-      onChange: (listener) => server.onChange(listener),
-    }),
-    mountRow({
-      name: 'python', title: 'Python worker', description: 'python worker.py (Pyodide): runs the workspace\u2019s workflows and activities',
-      state: () => python.state, detail: () => python.detail, progress: () => python.progress,
-      kill: () => python.kill(), restart: () => python.restart(),
-      onChange: (listener) => python.onChange(listener),
-    }),
-  ];
-
-  const output = h('pre', { class: 'console-output', 'data-testid': 'python-console', tabindex: 0 });
+function mountConsole(name: ProcessName, title: string, python: PythonSupervisor): { section: HTMLElement; output: HTMLElement; dispose: () => void } {
+  const output = h('pre', { class: 'console-output', 'data-testid': `${name}-console`, tabindex: 0 });
   const append = (line: ConsoleLine) => {
     const stick = output.scrollTop + output.clientHeight >= output.scrollHeight - 4;
     output.append(h('span', { class: `line line-${line.stream}` }, `${line.text}\n`));
@@ -78,24 +64,60 @@ export function mountProcessesPanel(root: HTMLElement, server: ServerSupervisor,
     if (stick) output.scrollTop = output.scrollHeight;
   };
   for (const line of python.lines) append(line);
-  const offLines = python.onLine(append);
+  const off = python.onLine(append);
+  const section = h('section', { class: 'panel console-panel', 'aria-labelledby': `${name}-console-title` },
+    h('h2', { id: `${name}-console-title` }, title),
+    output,
+  );
+  return { section, output, dispose: off };
+}
+
+/** The Python processes the panel shows. */
+export interface PythonProcesses {
+  worker: PythonSupervisor;
+  mcp: PythonSupervisor;
+}
+
+function pythonRow(name: ProcessName, title: string, description: string, python: PythonSupervisor): RowModel {
+  return {
+    name, title, description,
+    state: () => python.state, detail: () => python.detail, progress: () => python.progress,
+    kill: () => python.kill(), restart: () => python.restart(),
+    onChange: (listener) => python.onChange(listener),
+  };
+}
+
+export function mountProcessesPanel(root: HTMLElement, server: ServerSupervisor, python: PythonProcesses): Disposable {
+  const rows = [
+    mountRow({
+      name: 'server', title: 'Server worker', description: 'engine.wasm: the Temporal-style server, state in IndexedDB',
+      state: () => server.state, detail: () => server.detail, progress: () => null,
+      kill: () => server.kill(), restart: () => { void server.restart().catch(() => {}); },
+      onChange: (listener) => server.onChange(listener),
+    }),
+    mountRow(pythonRow('python', 'Python worker',
+      `python ${python.worker.entry} (Pyodide): runs the workspace\u2019s workflows and activities`, python.worker)),
+    mountRow(pythonRow('mcp', 'MCP server',
+      `python ${python.mcp.entry} (Pyodide): the tools the MCP client calls; started when the page connects to it`, python.mcp)),
+  ];
+  const consoles = [
+    mountConsole('python', 'Python worker console', python.worker),
+    mountConsole('mcp', 'MCP server console', python.mcp),
+  ];
 
   root.append(
     h('section', { class: 'panel processes-panel', 'aria-labelledby': 'processes-title' },
       h('h2', { id: 'processes-title' }, 'Processes'),
       h('ul', { class: 'process-list' }, ...rows.map((r) => r.row)),
     ),
-    h('section', { class: 'panel console-panel', 'aria-labelledby': 'console-title' },
-      h('h2', { id: 'console-title' }, 'Python worker console'),
-      output,
-    ),
+    ...consoles.map((c) => c.section),
   );
-  output.scrollTop = output.scrollHeight;
+  for (const c of consoles) c.output.scrollTop = c.output.scrollHeight;
 
   return {
     dispose() {
       for (const r of rows) r.dispose();
-      offLines();
+      for (const c of consoles) c.dispose();
       root.replaceChildren();
     },
   };

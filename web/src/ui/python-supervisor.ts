@@ -1,7 +1,10 @@
-// Supervises the Python worker (worker.py on the workspace's files): a process the page
-// can kill and restart. Its WorkflowService calls go over a MessageChannel to
-// the page, which relays them to the server worker (whichever one is running).
-// Each start is a fresh Web Worker: its workflows are rebuilt by replay.
+// Supervises one Python process on the workspace's files: the worker
+// (worker.py) or the MCP server (mcp_servers/invoice.py). The page can kill
+// and restart it. Its WorkflowService calls go over a MessageChannel to the
+// page, which relays them to the server worker (whichever one is running).
+// Each start is a fresh Web Worker: a worker's workflows are rebuilt by
+// replay; an MCP server gets a fresh MCP port, handed to the page's MCP
+// connection once the server serves.
 import { PythonWorkerProcess } from '../processes/controller.ts';
 import type { ExitInfo, ProcessEvent } from '../processes/protocol.ts';
 import { serveRpc, type RpcServing } from '../processes/rpc-channel.ts';
@@ -15,6 +18,18 @@ export interface ConsoleLine {
 
 const MAX_LINES = 2_000;
 
+export interface PythonSupervisorOptions {
+  /** The attendee's files, read at each start (so a restart runs the code as it is now). */
+  files: () => Record<string, string>;
+  service: WorkflowService;
+  /** The site's base URL (document.baseURI). */
+  baseUrl: string;
+  /** The script to run, e.g. "worker.py" or "mcp_servers/invoice.py". */
+  entry: string;
+  /** An MCP server process: it gets a port to the page's MCP client. */
+  mcpServer?: boolean;
+}
+
 export class PythonSupervisor {
   state: ProcessState = 'stopped';
   detail = '';
@@ -23,15 +38,21 @@ export class PythonSupervisor {
   readonly lines: ConsoleLine[] = [];
   #process: PythonWorkerProcess | null = null;
   #serving: RpcServing | null = null;
+  #mcpPort: MessagePort | null = null;
+  #mcpPortServing = false;
   readonly #listeners = new Set<() => void>();
   readonly #lineListeners = new Set<(line: ConsoleLine) => void>();
 
-  constructor(
-    private readonly files: () => Record<string, string>,
-    private readonly service: WorkflowService,
-    private readonly baseUrl: string,
-    private readonly entry = 'worker.py',
-  ) {}
+  constructor(private readonly options: PythonSupervisorOptions) {}
+
+  get entry(): string {
+    return this.options.entry;
+  }
+
+  /** For an MCP server: the page's end of its MCP port, once the server serves (see connection.ts). */
+  get mcpPort(): MessagePort | null {
+    return this.#mcpPortServing ? this.#mcpPort : null;
+  }
 
   onChange(listener: () => void): () => void {
     this.#listeners.add(listener);
@@ -56,16 +77,20 @@ export class PythonSupervisor {
   start(): void {
     if (this.#process) return;
     const channel = new MessageChannel();
-    this.#serving = serveRpc(channel.port1, this.service);
+    this.#serving = serveRpc(channel.port1, this.options.service);
+    const mcp = this.options.mcpServer ? new MessageChannel() : null;
+    this.#mcpPort = mcp?.port1 ?? null;
+    this.#mcpPortServing = false;
     this.state = 'loading';
     this.progress = 0;
     this.detail = 'starting';
     this.#line({ stream: 'system', text: `$ python ${this.entry}` });
     const process = new PythonWorkerProcess({
-      files: this.files(),
+      files: this.options.files(),
       entry: this.entry,
       serverPort: channel.port2,
-      baseUrl: this.baseUrl,
+      mcpPort: mcp?.port2,
+      baseUrl: this.options.baseUrl,
       onEvent: (event) => { if (this.#process === process) this.#onEvent(event); },
     });
     this.#process = process;
@@ -78,7 +103,8 @@ export class PythonSupervisor {
         this.progress = event.fraction;
         if (event.stage === 'ready') {
           this.state = 'running';
-          this.detail = 'worker.py is polling invoice-task-queue';
+          this.detail = `${this.entry}: ${event.detail ?? 'running'}`;
+          this.#mcpPortServing = this.#mcpPort !== null;
         } else {
           this.detail = `${event.stage}${event.detail ? `: ${event.detail}` : ''}`;
         }
@@ -100,6 +126,8 @@ export class PythonSupervisor {
     this.#process = null;
     this.#serving?.close();
     this.#serving = null;
+    this.#mcpPort = null;
+    this.#mcpPortServing = false;
     if (exit.reason === 'error') {
       this.state = 'crashed';
       this.detail = exit.error ? `${exit.error.type}: ${exit.error.message}` : `exit code ${exit.code}`;

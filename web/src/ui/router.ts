@@ -1,8 +1,9 @@
-// Hash routes: #/workflows, #/workflows/<workflowId>/<runId>, #/processes.
+// Hash routes: #/workflows, #/workflows/<workflowId>/<runId>, #/processes, #/mcp.
 export type Route =
   | { name: 'workflows' }
   | { name: 'workflow'; workflowId: string; runId?: string }
-  | { name: 'processes' };
+  | { name: 'processes' }
+  | { name: 'mcp' };
 
 export const DEFAULT_HASH = '#/workflows';
 
@@ -11,6 +12,7 @@ export function parseRoute(hash: string): Route | null {
   try {
     if (parts.length === 0) return null;
     if (parts[0] === 'processes' && parts.length === 1) return { name: 'processes' };
+    if (parts[0] === 'mcp' && parts.length === 1) return { name: 'mcp' };
     if (parts[0] === 'workflows') {
       if (parts.length === 1) return { name: 'workflows' };
       if (parts.length <= 3) {
