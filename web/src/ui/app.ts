@@ -2,13 +2,14 @@
 // controls, navigation, Reset all data), the durability banner, and the routed
 // view. It starts the server worker and the Python worker on the default
 // workspace (the chapter's invoice code), and the MCP server if the user left
-// it connected; the MCP connection follows that process wherever it runs.
-import { McpConnection } from '../mcp/connection.ts';
+// it connected. The MCP page and its client (the MCP SDK) load when the page
+// is first opened; the connection then follows that process wherever it runs.
+import type { McpConnection } from '../mcp/connection.ts';
 import { defaultWorkspaceFiles, DEFAULT_ENTRY, DEFAULT_MCP_ENTRY } from '../workspace/index.ts';
 import { VirtualClock } from './clock.ts';
 import type { Disposable, UiDeps } from './deps.ts';
 import { mountDurabilityBanner } from './durability-banner.ts';
-import { h } from './dom.ts';
+import { errorMessage, h } from './dom.ts';
 import { wantsRunning } from './process-state.ts';
 import { mountProcessesPanel } from './processes-panel.ts';
 import { PythonSupervisor } from './python-supervisor.ts';
@@ -16,7 +17,6 @@ import { openResetDialog } from './reset-dialog.ts';
 import { DEFAULT_HASH, parseRoute, type Route } from './router.ts';
 import { ServerSupervisor } from './server-supervisor.ts';
 import { mountStartWorkflowForm } from './start-workflow-form.ts';
-import { mountMcpView } from './mcp/index.ts';
 import { mountTimeControls } from './time-controls.ts';
 import { mountWorkflowDetail, mountWorkflowList } from './workflows/index.ts';
 
@@ -24,7 +24,6 @@ export interface App {
   server: ServerSupervisor;
   python: PythonSupervisor;
   mcpServer: PythonSupervisor;
-  mcp: McpConnection;
   deps: UiDeps;
 }
 
@@ -35,7 +34,12 @@ export function startApp(root: HTMLElement): App {
   const mcpServer = new PythonSupervisor({
     files: defaultWorkspaceFiles, service: server.service, baseUrl, entry: DEFAULT_MCP_ENTRY, mcpServer: true,
   });
-  const mcp = new McpConnection(mcpServer);
+  let mcp: McpConnection | undefined;
+  const loadMcpPage = async () => {
+    const [{ McpConnection }, page] = await Promise.all([import('../mcp/connection.ts'), import('./mcp/index.ts')]);
+    mcp ??= new McpConnection(mcpServer);
+    return { connection: mcp, mountMcpView: page.mountMcpView };
+  };
   const clock = new VirtualClock(server.service);
   const deps: UiDeps = {
     service: server.service,
@@ -95,7 +99,13 @@ export function startApp(root: HTMLElement): App {
     if (route.name === 'processes') {
       current = mountProcessesPanel(view, server, { worker: python, mcp: mcpServer });
     } else if (route.name === 'mcp') {
-      current = mountMcpView(view, { connection: mcp, deps });
+      let page: Disposable | null = null;
+      let left = false;
+      loadMcpPage().then(
+        ({ connection, mountMcpView }) => { if (!left) page = mountMcpView(view, { connection, deps }); },
+        (error) => { if (!left) view.replaceChildren(h('p', { class: 'error', role: 'alert' }, `The MCP page failed to load: ${errorMessage(error)}`)); },
+      );
+      current = { dispose: () => { left = true; page?.dispose(); } };
     } else if (route.name === 'workflow') {
       const detail = h('section', { class: 'panel workflow-detail' });
       view.append(detail);
@@ -133,5 +143,5 @@ export function startApp(root: HTMLElement): App {
   if (wantsRunning('python')) python.start();
   if (wantsRunning('mcp')) mcpServer.start();
 
-  return { server, python, mcpServer, mcp, deps };
+  return { server, python, mcpServer, deps };
 }
