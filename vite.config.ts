@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
+import { labsPlugin } from './web/src/labs/vite-plugin.ts';
 import { pythonProcessPlugin } from './web/src/processes/vite-plugin.ts';
 
 // The site is plain static files with relative paths (any static host, or a
@@ -9,8 +10,8 @@ export default defineConfig({
   root: fileURLToPath(new URL('./web', import.meta.url)),
   base: './',
   publicDir: 'public',
-  // Pyodide, web/python and the developer page dev/python.html (see the plugin).
-  plugins: [pythonProcessPlugin()],
+  // Pyodide, web/python and the developer page dev/python.html; the labs as JSON (see the plugins).
+  plugins: [pythonProcessPlugin(), labsPlugin()],
   build: {
     outDir: fileURLToPath(new URL('./dist', import.meta.url)),
     emptyOutDir: true,

@@ -159,19 +159,32 @@ def setup(*, emit_log: Optional[Callable[..., Any]] = None, level: str = "INFO",
         _installed = True
 
 
-def _user_traceback(err: BaseException) -> str:
-    """The traceback as CPython prints it, without this module's own frames."""
+def format_traceback(err: BaseException, shown_as: Callable[[str], Optional[str]]) -> str:
+    """The traceback as CPython prints it, causes and contexts included, with
+    each frame's file shown as ``shown_as(filename)``; None drops the frame."""
     te = traceback.TracebackException.from_exception(err)
 
-    def strip(t: traceback.TracebackException) -> None:
-        t.stack = traceback.StackSummary.from_list([f for f in t.stack if f.filename != __file__])
+    def rewrite(t: traceback.TracebackException) -> None:
+        kept = []
+        for frame in t.stack:
+            name = shown_as(frame.filename)
+            if name is not None:
+                frame.line  # read the source line while the original path still finds it
+                frame.filename = name
+                kept.append(frame)
+        t.stack = traceback.StackSummary.from_list(kept)
         if t.__cause__ is not None:
-            strip(t.__cause__)
+            rewrite(t.__cause__)
         if t.__context__ is not None:
-            strip(t.__context__)
+            rewrite(t.__context__)
 
-    strip(te)
+    rewrite(te)
     return "".join(te.format())
+
+
+def _user_traceback(err: BaseException) -> str:
+    """The traceback as CPython prints it, without this module's own frames."""
+    return format_traceback(err, lambda filename: None if filename == __file__ else filename)
 
 
 def _exit_code(code: Any) -> int:

@@ -13,7 +13,9 @@ export interface StartPythonWorkerOptions {
   entry?: string;
   argv?: string[];
   /** A MessagePort whose other end is served by rpc-channel.ts serveRpc (e.g. on the page's ServerClient). */
-  serverPort: MessagePort;
+  serverPort?: MessagePort;
+  /** Instead of `serverPort`: a fresh in-memory server inside the worker (private-server.ts), as a lab check runs on. */
+  privateServer?: boolean;
   /** For an MCP server process: the process's end of the page's MCP port (web/src/mcp/port-protocol.ts). */
   mcpPort?: MessagePort;
   /** The site's base URL (document.baseURI): pyodide/, python/packages.json and engine/ live under it. */
@@ -56,11 +58,13 @@ export class PythonWorkerProcess {
       logLevel: options.logLevel,
       forceNoJspi: options.forceNoJspi,
       mcp: options.mcpPort !== undefined,
+      privateServer: options.privateServer,
       pyodideUrl: new URL('pyodide/pyodide.mjs', base).href,
       packagesUrl: new URL('python/packages.json', base).href,
       engineUrl: new URL('engine/engine.mjs', base).href,
     };
-    this.#worker.postMessage(start, options.mcpPort ? [options.serverPort, options.mcpPort] : [options.serverPort]);
+    const ports = [options.privateServer ? undefined : options.serverPort, options.mcpPort].filter((port) => port !== undefined);
+    this.#worker.postMessage(start, ports);
   }
 
   get exitInfo(): ExitInfo | null {

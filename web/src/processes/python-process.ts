@@ -7,6 +7,8 @@
 //
 // An MCP server process is the same with `mcpPort`: its script's
 // `mcp.run()` serves the page's MCP client over that port (mcp._internal.host).
+// A lab check is the same running check.py (durable_lab.checks), whose steps
+// arrive as `check` events, usually on a private server (private-server.ts).
 //
 // Lifecycle: run() loads everything (reporting `progress`), runs the script,
 // streams `output` and `log` events, and resolves with the ExitInfo (also sent
@@ -17,7 +19,7 @@
 import type { PyodideInterface } from 'pyodide';
 import type { EngineModule } from '../server/engine-module.ts';
 import { createCoreFactory, createMcpTransport, createRpc, type PythonCore, type RpcTarget } from './host-interfaces.ts';
-import type { ExitInfo, ProcessEvent, PythonStage } from './protocol.ts';
+import type { CheckEvent, ExitInfo, ProcessEvent, PythonStage } from './protocol.ts';
 import type { PortLike } from './rpc-channel.ts';
 
 export interface PythonProcessOptions {
@@ -179,6 +181,10 @@ export class PythonProcess {
         mcpHost.install(createMcpTransport(o.mcpPort, { onServing: () => this.#markReady('the MCP server is serving') }));
         mcpHost.destroy();
       }
+      // A lab check (durable_lab.checks) reports its steps through this callback.
+      const checkHost = py.pyimport('durable_lab._host');
+      checkHost.install((eventJson: string) => this.#emit({ type: 'check', event: JSON.parse(eventJson) as CheckEvent }));
+      checkHost.destroy();
       const driver = py.pyimport('durable_lab_process');
       driver.setup.callKwargs({
         emit_log: (level: string, logger: string, message: string, timeMs: number) =>
