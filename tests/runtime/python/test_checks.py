@@ -13,7 +13,7 @@ import os
 import sys
 import tempfile
 import unittest
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 import _support  # noqa: F401  (puts web/python on sys.path)
 from fakes import FakeCore, FakeRpc
@@ -22,8 +22,9 @@ from durable_lab import _host
 from durable_lab._attendee import import_module, start_worker_entry
 from durable_lab._history import History, Outcome, failure_text
 from durable_lab._steps import render
-from durable_lab.checks import Check, StepFailure, _LogCapture, _worker_entry_from_argv, expect, expect_equal
+from durable_lab.checks import Check, Lab, StepFailure, _LogCapture, _worker_entry_from_argv, expect, expect_equal
 from temporalio._internal import host
+from temporalio.client import Client
 from temporalio.worker import Worker
 
 
@@ -314,6 +315,61 @@ class AttendeeWorkerTest(unittest.IsolatedAsyncioTestCase):
             await start_worker_entry("worker.py", timeout=5)
         self.assertEqual(missing.exception.happened, "there is no worker.py")
         self.assertIs(asyncio.run, asyncio.runners.run)  # put back after every attempt
+
+
+class LabClockTest(unittest.IsolatedAsyncioTestCase):
+    async def test_now_reads_the_engines_virtual_time(self):
+        rpc = FakeRpc()
+        rpc.handlers["GetCurrentTime"] = lambda request: {"time": "2030-06-30T12:00:00.250Z"}
+        host.install(rpc=rpc, core_factory=FakeCore)
+        self.addCleanup(host.uninstall)
+        lab = Lab(await Client.connect("durable-lab"), worker_entry="worker.py")
+        self.assertEqual(await lab.now(), datetime(2030, 6, 30, 12, 0, 0, 250000, tzinfo=timezone.utc))
+        self.assertEqual(rpc.requests("GetCurrentTime"), [{}])
+
+
+class LabWorkerRestartTest(unittest.IsolatedAsyncioTestCase):
+    """stop_worker, and the workflows a step starts elsewhere (lab 06 stops the
+    attendee's worker mid-step; lab 05's MCP tools start workflows)."""
+
+    def setUp(self):
+        self.rpc = FakeRpc()
+        self.rpc.handlers["StartWorkflowExecution"] = lambda request: {"runId": "run-1"}
+        host.install(rpc=self.rpc, core_factory=FakeCore)
+        self.addCleanup(host.uninstall)
+
+    async def test_stop_worker_then_start_worker_runs_the_entry_again(self):
+        ProjectDir(self, {"workflows.py": WORKFLOWS, "worker.py": WORKER})
+        lab = Lab(await Client.connect("durable-lab"), worker_entry="worker.py")
+        self.addAsyncCleanup(lab.close)
+        first = await lab.start_worker(task_queue="hello-q", workflows=["Hello"])
+        self.assertIs(await lab.start_worker(task_queue="hello-q"), first)  # reused while it runs
+        await lab.stop_worker()
+        self.assertIsNotNone(first.failure(), "the stopped worker no longer runs")
+        with self.assertRaises(RuntimeError):
+            lab.worker  # noqa: B018 - the property raises until a worker runs again
+        await lab.stop_worker()  # stopping a stopped worker is harmless
+        second = await lab.start_worker(task_queue="hello-q", workflows=["Hello"])
+        self.assertIsNot(second, first)
+        self.assertIsNone(second.failure())
+
+    async def test_workflows_started_on_a_queue_or_by_the_code_are_terminated_at_the_steps_end(self):
+        lab = Lab(await Client.connect("durable-lab"), worker_entry="worker.py")
+        lab.begin(_StepStub("s"))
+        started = await lab.start_workflow("Hello", id="h-1", task_queue="other-q")
+        adopted = lab.get_workflow_handle("invoice-7", run_id="run-7")
+        self.assertEqual(self.rpc.requests("StartWorkflowExecution")[0]["taskQueue"]["name"], "other-q")
+        self.assertEqual((started.id, adopted.id, adopted.run_id), ("h-1", "invoice-7", "run-7"))
+        await lab.end(_StepStub("s"))
+        terminated = [r["workflowExecution"] for r in self.rpc.requests("TerminateWorkflowExecution")]
+        self.assertEqual(terminated, [{"workflowId": "h-1"}, {"workflowId": "invoice-7", "runId": "run-7"}])
+
+
+class _StepStub:
+    """What Lab.begin and Lab.end read of a step."""
+
+    def __init__(self, id):
+        self.id = id
 
 
 class HistoryTest(unittest.TestCase):

@@ -36,7 +36,7 @@ import inspect
 import itertools
 import logging
 import sys
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, AsyncIterator, Callable, Dict, List, Optional, Sequence
 
 from temporalio._internal import proto
@@ -156,8 +156,9 @@ class Lab:
 
     async def start_worker(self, *, task_queue: str, workflows: Sequence[str] = (),
                            activities: Sequence[str] = ()) -> AttendeeWorker:
-        """Runs the worker entry in the background (once per check) and checks
-        that its Worker polls ``task_queue`` and registers these names."""
+        """Runs the worker entry in the background (once per check, or again
+        after ``stop_worker``) and checks that its Worker polls ``task_queue``
+        and registers these names."""
         if self._worker is None and self._worker_failure is None:
             try:
                 self._worker = await start_worker_entry(self.worker_entry, timeout=_WORKER_START_TIMEOUT)
@@ -177,14 +178,33 @@ class Lab:
             raise RuntimeError("start the worker first: await lab.start_worker(...) in this step or one it needs")
         return self._worker
 
+    async def stop_worker(self) -> None:
+        """Stops the worker entry, as Kill on the Processes page stops the
+        worker: its polls end and the workflows it had in memory are gone; the
+        workflows go on waiting on the engine. The next ``start_worker`` runs
+        the entry again, so the workflows it then runs are replayed from their
+        histories."""
+        worker, self._worker = self._worker, None
+        if worker is not None:
+            await worker.stop()
+
     # ------------------------------------------------------------ workflows
 
-    async def start_workflow(self, workflow: str, arg: Any = _arg_unset, *, id: Optional[str] = None) -> WorkflowHandle:
-        """Starts ``workflow`` on the worker's task queue; the step's end
-        terminates it if it is still running then."""
+    async def start_workflow(self, workflow: str, arg: Any = _arg_unset, *, id: Optional[str] = None,
+                             task_queue: Optional[str] = None) -> WorkflowHandle:
+        """Starts ``workflow`` on ``task_queue`` (by default the worker's); the
+        step's end terminates it if it is still running then."""
         step = self._step.id if self._step else "check"
         handle = await self.client.start_workflow(workflow, arg, id=id or f"{step}-{next(self._ids)}",
-                                                  task_queue=self.worker.task_queue)
+                                                  task_queue=task_queue or self.worker.task_queue)
+        self._started.append(handle)
+        return handle
+
+    def get_workflow_handle(self, workflow_id: str, *, run_id: Optional[str] = None) -> WorkflowHandle:
+        """A handle on a workflow started by the attendee's code (an MCP tool,
+        say); like ``start_workflow``'s, the step's end terminates it if it is
+        still running then."""
+        handle = self.client.get_workflow_handle(workflow_id, run_id=run_id)
         self._started.append(handle)
         return handle
 
@@ -215,6 +235,14 @@ class Lab:
         return outcome.result
 
     # ------------------------------------------------------------ time
+
+    async def now(self) -> datetime:
+        """The engine's virtual time (UTC): what ``workflow.now()`` reads, moved on by skipping."""
+        reply = await self.client._call("GetCurrentTime", {})
+        time = proto.parse_timestamp(reply.get("time"))
+        if time is None:
+            raise RuntimeError(f"GetCurrentTime answered without a time: {reply}")
+        return time
 
     async def skip_time(self, duration: timedelta) -> None:
         """Moves the engine's clock ahead: timers that come due fire."""
