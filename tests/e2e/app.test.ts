@@ -43,7 +43,7 @@ test('the app: processes run, the form starts the invoice workflow, kill/restart
   await page.getByRole('heading', { name: 'Durable Lab', level: 1 }).waitFor();
   await page.getByText(/re-implementation of Temporal.s public API, for teaching.*not Temporal.s software/).waitFor();
   await page.locator('#status').filter({ hasText: /^engine \S+ ready$/ }).waitFor({ timeout: 60_000 });
-  assert.match(page.url(), /#\/workflows$/);
+  assert.match(page.url(), /#\/labs$/);
   // The clock shows the server's virtual time once it answered.
   await page.locator('[data-testid="virtual-clock"]').filter({ hasText: /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/ }).waitFor({ timeout: 30_000 });
   // IndexedDB works in a fresh profile: no memory-only banner.

@@ -1,9 +1,14 @@
 // The app shell: header (product name, what this is, virtual clock and time
 // controls, navigation, Reset all data), the durability banner, and the routed
-// view. It starts the server worker and the Python worker on the default
-// workspace (the chapter's invoice code), and the MCP server if the user left
-// it connected. The MCP page and its client (the MCP SDK) load when the page
-// is first opened; the connection then follows that process wherever it runs.
+// view. It starts the server worker and the Python worker on the workspace
+// (the active lab's files, or the chapter's invoice code until a lab is run),
+// and the MCP server if the user left it connected. The lab page (CodeMirror,
+// markdown-it) and the MCP page (the MCP SDK) load when first opened; the MCP
+// connection then follows that process wherever it runs.
+import { DraftsStore } from '../labs/drafts-store.ts';
+import { LabSource } from '../labs/lab-source.ts';
+import { openWorkspaceDatabase } from '../labs/workspace-database.ts';
+import { localActiveLabMemory, Workspace } from '../labs/workspace.ts';
 import type { McpConnection } from '../mcp/connection.ts';
 import { defaultWorkspaceFiles, DEFAULT_ENTRY, DEFAULT_MCP_ENTRY } from '../workspace/index.ts';
 import { VirtualClock } from './clock.ts';
@@ -14,6 +19,8 @@ import { wantsRunning } from './process-state.ts';
 import { mountProcessesPanel } from './processes-panel.ts';
 import { PythonSupervisor } from './python-supervisor.ts';
 import { openResetDialog } from './reset-dialog.ts';
+import type { LabsDeps } from './labs/deps.ts';
+import { mountLabList } from './labs/list.ts';
 import { DEFAULT_HASH, parseRoute, type Route } from './router.ts';
 import { ServerSupervisor } from './server-supervisor.ts';
 import { mountStartWorkflowForm } from './start-workflow-form.ts';
@@ -24,16 +31,26 @@ export interface App {
   server: ServerSupervisor;
   python: PythonSupervisor;
   mcpServer: PythonSupervisor;
+  workspace: Workspace;
   deps: UiDeps;
 }
 
 export function startApp(root: HTMLElement): App {
   const baseUrl = document.baseURI;
   const server = new ServerSupervisor(new URL('engine/engine.mjs', baseUrl).href);
-  const python = new PythonSupervisor({ files: defaultWorkspaceFiles, service: server.service, baseUrl, entry: DEFAULT_ENTRY });
-  const mcpServer = new PythonSupervisor({
-    files: defaultWorkspaceFiles, service: server.service, baseUrl, entry: DEFAULT_MCP_ENTRY, mcpServer: true,
+  const labSource = new LabSource(baseUrl);
+  let draftsStore: Promise<DraftsStore> | undefined;
+  const drafts = () => (draftsStore ??= DraftsStore.open(() => openWorkspaceDatabase()));
+  const workspace = new Workspace({
+    chapter: { files: defaultWorkspaceFiles, workerEntry: DEFAULT_ENTRY, mcpEntry: DEFAULT_MCP_ENTRY },
+    drafts,
+    loadLab: (id) => labSource.lab(id),
+    activeLabMemory: localActiveLabMemory,
   });
+  // Typing then closing or reloading the tab within the autosave pause must not lose the edit.
+  addEventListener('pagehide', () => void workspace.save());
+  const python = new PythonSupervisor({ program: () => workspace.workerProgram(), service: server.service, baseUrl });
+  const mcpServer = new PythonSupervisor({ program: () => workspace.mcpProgram(), service: server.service, baseUrl, mcpServer: true });
   let mcp: McpConnection | undefined;
   const loadMcpPage = async () => {
     const [{ McpConnection }, page] = await Promise.all([import('../mcp/connection.ts'), import('./mcp/index.ts')]);
@@ -46,11 +63,13 @@ export function startApp(root: HTMLElement): App {
     navigate: (hash) => { location.hash = hash; },
     now: () => clock.now(),
   };
+  const labsDeps: LabsDeps = { ui: deps, source: labSource, drafts, workspace, worker: python, mcpServer, baseUrl };
 
   // Header.
   const status = h('p', { id: 'status', class: 'engine-status', role: 'status', 'aria-live': 'polite' }, 'loading engine…');
   const navLink = (hash: string, label: string) => h('a', { href: hash, 'data-route': hash.slice(2) }, label);
-  const nav = h('nav', { class: 'app-nav', 'aria-label': 'Main' }, navLink('#/workflows', 'Workflows'), navLink('#/mcp', 'MCP'), navLink('#/processes', 'Processes'));
+  const nav = h('nav', { class: 'app-nav', 'aria-label': 'Main' },
+    navLink('#/labs', 'Labs'), navLink('#/workflows', 'Workflows'), navLink('#/mcp', 'MCP'), navLink('#/processes', 'Processes'));
   const reset = h('button', { type: 'button', class: 'danger small' }, 'Reset all data');
   const timeRoot = h('div');
   const bannerRoot = h('div', { class: 'banner', hidden: true });
@@ -88,24 +107,34 @@ export function startApp(root: HTMLElement): App {
 
   // Routing.
   let current: Disposable | null = null;
+  /** Mounts a page whose module loads on first use; leaving before it loaded mounts nothing. */
+  const mountLazily = <M>(load: () => Promise<M>, name: string, mount: (module: M) => Disposable): Disposable => {
+    let page: Disposable | null = null;
+    let left = false;
+    load().then(
+      (module) => { if (!left) page = mount(module); },
+      (error) => { if (!left) view.replaceChildren(h('p', { class: 'error', role: 'alert' }, `The ${name} failed to load: ${errorMessage(error)}`)); },
+    );
+    return { dispose: () => { left = true; page?.dispose(); } };
+  };
   const mountRoute = (route: Route) => {
     current?.dispose();
     view.replaceChildren();
     for (const link of nav.querySelectorAll('a')) {
-      const active = link.dataset.route === (route.name === 'workflow' ? 'workflows' : route.name);
+      const section = route.name === 'workflow' ? 'workflows' : route.name === 'lab' ? 'labs' : route.name;
+      const active = link.dataset.route === section;
       if (active) link.setAttribute('aria-current', 'page');
       else link.removeAttribute('aria-current');
     }
-    if (route.name === 'processes') {
+    if (route.name === 'labs') {
+      current = mountLabList(view, labsDeps);
+    } else if (route.name === 'lab') {
+      current = mountLazily(() => import('./labs/index.ts'), 'lab page',
+        ({ mountLabPage }) => mountLabPage(view, labsDeps, route.ref));
+    } else if (route.name === 'processes') {
       current = mountProcessesPanel(view, server, { worker: python, mcp: mcpServer });
     } else if (route.name === 'mcp') {
-      let page: Disposable | null = null;
-      let left = false;
-      loadMcpPage().then(
-        ({ connection, mountMcpView }) => { if (!left) page = mountMcpView(view, { connection, deps }); },
-        (error) => { if (!left) view.replaceChildren(h('p', { class: 'error', role: 'alert' }, `The MCP page failed to load: ${errorMessage(error)}`)); },
-      );
-      current = { dispose: () => { left = true; page?.dispose(); } };
+      current = mountLazily(loadMcpPage, 'MCP page', ({ connection, mountMcpView }) => mountMcpView(view, { connection, deps }));
     } else if (route.name === 'workflow') {
       const detail = h('section', { class: 'panel workflow-detail' });
       view.append(detail);
@@ -122,7 +151,7 @@ export function startApp(root: HTMLElement): App {
     const route = parseRoute(location.hash);
     if (!route) {
       history.replaceState(null, '', DEFAULT_HASH);
-      mountRoute({ name: 'workflows' });
+      mountRoute(parseRoute(DEFAULT_HASH)!);
     } else {
       mountRoute(route);
     }
@@ -138,10 +167,13 @@ export function startApp(root: HTMLElement): App {
     onHash(); // remount the view so it shows the empty lab
   }));
 
-  // Processes: as the user last left them (both run unless stopped).
+  // Processes: as the user last left them (both run unless stopped), the
+  // Python ones on the lab that was active before the reload, once it is loaded.
   if (wantsRunning('server')) void server.start().catch(() => {});
-  if (wantsRunning('python')) python.start();
-  if (wantsRunning('mcp')) mcpServer.start();
+  void workspace.restore().then(() => {
+    if (wantsRunning('python')) python.start();
+    if (wantsRunning('mcp')) mcpServer.start();
+  });
 
-  return { server, python, mcpServer, deps };
+  return { server, python, mcpServer, workspace, deps };
 }

@@ -55,7 +55,8 @@ function mountRow(model: RowModel): { row: HTMLElement; dispose: () => void } {
   return { row, dispose: off };
 }
 
-function mountConsole(name: ProcessName, title: string, python: PythonSupervisor): { section: HTMLElement; output: HTMLElement; dispose: () => void } {
+/** A Python process's console (stdout, stderr, log records), following new lines; the lab page shows the worker's too. */
+export function mountProcessConsole(name: ProcessName, title: string, python: PythonSupervisor): { section: HTMLElement; output: HTMLElement; dispose: () => void } {
   const output = h('pre', { class: 'console-output', 'data-testid': `${name}-console`, tabindex: 0 });
   const append = (line: ConsoleLine) => {
     const stick = output.scrollTop + output.clientHeight >= output.scrollHeight - 4;
@@ -101,8 +102,8 @@ export function mountProcessesPanel(root: HTMLElement, server: ServerSupervisor,
       `python ${python.mcp.entry} (Pyodide): the tools the MCP client calls; started when the page connects to it`, python.mcp)),
   ];
   const consoles = [
-    mountConsole('python', 'Python worker console', python.worker),
-    mountConsole('mcp', 'MCP server console', python.mcp),
+    mountProcessConsole('python', 'Python worker console', python.worker),
+    mountProcessConsole('mcp', 'MCP server console', python.mcp),
   ];
 
   root.append(

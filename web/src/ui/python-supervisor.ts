@@ -1,11 +1,14 @@
 // Supervises one Python process on the workspace's files: the worker
-// (worker.py) or the MCP server (mcp_servers/invoice.py). The page can kill
-// and restart it. Its WorkflowService calls go over a MessageChannel to the
+// (worker.py) or the MCP server (mcp_servers/invoice.py), of the chapter's
+// example or the active lab (labs/workspace.ts). The page can kill and
+// restart it; each start reads the workspace anew, so it runs the code as it
+// is at that moment, and remembers which code that was. Its WorkflowService calls go over a MessageChannel to the
 // page, which relays them to the server worker (whichever one is running).
 // Each start is a fresh Web Worker: a worker's workflows are rebuilt by
 // replay; an MCP server gets a fresh MCP port, handed to the page's MCP
 // connection once the server serves.
 import { PythonWorkerProcess } from '../processes/controller.ts';
+import { describeOrigin, type WorkspaceProgram } from '../labs/workspace.ts';
 import type { ExitInfo, ProcessEvent } from '../processes/protocol.ts';
 import { serveRpc, type RpcServing } from '../processes/rpc-channel.ts';
 import type { WorkflowService } from './deps.ts';
@@ -19,13 +22,11 @@ export interface ConsoleLine {
 const MAX_LINES = 2_000;
 
 export interface PythonSupervisorOptions {
-  /** The attendee's files, read at each start (so a restart runs the code as it is now). */
-  files: () => Record<string, string>;
+  /** The files and script to run, read at each start (so a restart runs the code as it is now). */
+  program: () => WorkspaceProgram;
   service: WorkflowService;
   /** The site's base URL (document.baseURI). */
   baseUrl: string;
-  /** The script to run, e.g. "worker.py" or "mcp_servers/invoice.py". */
-  entry: string;
   /** An MCP server process: it gets a port to the page's MCP client. */
   mcpServer?: boolean;
 }
@@ -37,6 +38,7 @@ export class PythonSupervisor {
   progress = 0;
   readonly lines: ConsoleLine[] = [];
   #process: PythonWorkerProcess | null = null;
+  #program: WorkspaceProgram | null = null;
   #serving: RpcServing | null = null;
   #mcpPort: MessagePort | null = null;
   #mcpPortServing = false;
@@ -45,8 +47,14 @@ export class PythonSupervisor {
 
   constructor(private readonly options: PythonSupervisorOptions) {}
 
+  /** The script the process runs, or would run if started now. */
   get entry(): string {
-    return this.options.entry;
+    return (this.#program ?? this.options.program()).entry;
+  }
+
+  /** What the latest start ran (kept after the process ends, so a crash names its code); null before the first start. */
+  get program(): WorkspaceProgram | null {
+    return this.#program;
   }
 
   /** For an MCP server: the page's end of its MCP port, once the server serves (see connection.ts). */
@@ -84,10 +92,12 @@ export class PythonSupervisor {
     this.state = 'loading';
     this.progress = 0;
     this.detail = 'starting';
-    this.#line({ stream: 'system', text: `$ python ${this.entry}` });
+    const program = this.options.program();
+    this.#program = program;
+    this.#line({ stream: 'system', text: `$ python ${program.entry}    # ${describeOrigin(program.origin)}` });
     const process = new PythonWorkerProcess({
-      files: this.options.files(),
-      entry: this.entry,
+      files: program.files,
+      entry: program.entry,
       serverPort: channel.port2,
       mcpPort: mcp?.port2,
       baseUrl: this.options.baseUrl,

@@ -1,11 +1,16 @@
-// Hash routes: #/workflows, #/workflows/<workflowId>/<runId>, #/processes, #/mcp.
+// Hash routes: #/labs, #/labs/<number or id>, #/workflows,
+// #/workflows/<workflowId>/<runId>, #/processes, #/mcp.
 export type Route =
+  | { name: 'labs' }
+  /** `ref` is the lab's number as written ("03") or its id ("03-child-workflows"). */
+  | { name: 'lab'; ref: string }
   | { name: 'workflows' }
   | { name: 'workflow'; workflowId: string; runId?: string }
   | { name: 'processes' }
   | { name: 'mcp' };
 
-export const DEFAULT_HASH = '#/workflows';
+/** A first visit starts at the list of labs. */
+export const DEFAULT_HASH = '#/labs';
 
 export function parseRoute(hash: string): Route | null {
   const parts = hash.replace(/^#\/?/, '').split('/').filter((p) => p !== '');
@@ -13,6 +18,10 @@ export function parseRoute(hash: string): Route | null {
     if (parts.length === 0) return null;
     if (parts[0] === 'processes' && parts.length === 1) return { name: 'processes' };
     if (parts[0] === 'mcp' && parts.length === 1) return { name: 'mcp' };
+    if (parts[0] === 'labs') {
+      if (parts.length === 1) return { name: 'labs' };
+      if (parts.length === 2) return { name: 'lab', ref: decodeURIComponent(parts[1]!) };
+    }
     if (parts[0] === 'workflows') {
       if (parts.length === 1) return { name: 'workflows' };
       if (parts.length <= 3) {
@@ -28,4 +37,8 @@ export function parseRoute(hash: string): Route | null {
 
 export function workflowHash(workflowId: string, runId?: string): string {
   return `#/workflows/${encodeURIComponent(workflowId)}${runId ? `/${encodeURIComponent(runId)}` : ''}`;
+}
+
+export function labHash(ref: string): string {
+  return `#/labs/${encodeURIComponent(ref)}`;
 }

@@ -191,7 +191,8 @@ function describe(error: unknown): string {
   return e.message ? `${e.name ?? 'Error'}: ${e.message}` : String(e.name ?? e);
 }
 
-function isQuotaError(error: unknown): boolean {
+/** Whether a DOMException (or similar) says the storage quota is used up. */
+export function isQuotaError(error: unknown): boolean {
   const name = (error as { name?: string } | null)?.name;
   return name === 'QuotaExceededError' || name === 'NS_ERROR_DOM_QUOTA_REACHED';
 }

@@ -1,6 +1,9 @@
 // Draws mermaid text into an SVG element with the bundled mermaid package
 // (loaded on first use; no CDN), strict security level, theme from the
-// page's color scheme.
+// page's color scheme. Labels are SVG text, not HTML in a foreignObject, so
+// every diagram type (the labs' flowcharts and state diagrams too) comes out
+// as well-formed SVG and the XML parse below accepts it; anything else fails
+// closed instead of reaching the page.
 let loaded: Promise<typeof import('mermaid').default> | undefined;
 let initializedTheme: string | undefined;
 
@@ -14,7 +17,7 @@ export async function renderMermaid(id: string, text: string): Promise<Element> 
   const dark = typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: dark)').matches;
   const theme = dark ? 'dark' : 'default';
   if (initializedTheme !== theme) {
-    mermaid.initialize({ startOnLoad: false, securityLevel: 'strict', theme, sequence: { showSequenceNumbers: false } });
+    mermaid.initialize({ startOnLoad: false, securityLevel: 'strict', theme, htmlLabels: false, sequence: { showSequenceNumbers: false } });
     initializedTheme = theme;
   }
   const { svg } = await mermaid.render(id.replace(/[^A-Za-z0-9_-]/g, '_'), text);
