@@ -11,10 +11,9 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { before, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { root, useBuiltSite } from './support/chromium.ts';
+import { checkSummary, editor, LOAD_MS, nav, openFile, pasteFile, runCheck, runStatus } from './support/labs.ts';
 
 const results = `${root}/test-results`;
-const LOAD_MS = 180_000;
-const CHECK_MS = 240_000;
 const LAB = '01-timers-and-retries';
 const labFile = (path: string) => readFileSync(`${root}/labs/${LAB}/${path}`, 'utf8');
 const SOLUTION = labFile('solution/workflows.py');
@@ -23,26 +22,7 @@ const MERMAID_BLOCKS = (labFile('README.md').match(/^```mermaid$/gm) ?? []).leng
 const site = useBuiltSite();
 before(() => mkdirSync(results, { recursive: true }));
 
-const nav = (page: Page, name: 'Labs' | 'Workflows') =>
-  page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true }).click();
 const labStatus = (page: Page) => page.getByTestId(`lab-status-${LAB}`);
-const editor = (page: Page) => page.locator('.lab-editor');
-const runStatus = (page: Page) => page.getByTestId('lab-run-status');
-const checkSummary = (page: Page) => page.locator('.check-summary');
-
-/** Selects a file's tab in the editor and puts the cursor in its text. */
-async function openFile(page: Page, file: string): Promise<void> {
-  await editor(page).getByRole('tab', { name: file }).click();
-  await editor(page).locator('.cm-content').click();
-}
-
-/** Runs the check and waits for its verdict. */
-async function runCheck(page: Page): Promise<string> {
-  await page.getByRole('toolbar').getByRole('button', { name: 'Check', exact: true }).click();
-  await page.getByRole('button', { name: 'Stop' }).waitFor(); // it runs, and can be stopped
-  await checkSummary(page).and(page.locator('[data-outcome="passed"], [data-outcome="failed"]')).waitFor({ timeout: CHECK_MS });
-  return (await checkSummary(page).textContent()) ?? '';
-}
 
 test('lab 01 from the list: README and diagrams, edit, Run, Check, reload, solution, reset', async () => {
   const context = await site.browser.newContext({ viewport: { width: 1400, height: 1000 } });
@@ -95,9 +75,7 @@ test('lab 01 from the list: README and diagrams, edit, Run, Check, reload, solut
   await runStatus(page).filter({ hasText: /the chapter\u2019s example code, not this lab\u2019s/ }).waitFor({ timeout: LOAD_MS });
 
   // Type the solution: workflows.py pasted whole, a line typed at the top of worker.py.
-  await openFile(page, 'workflows.py');
-  await page.keyboard.press('Control+A');
-  await page.keyboard.insertText(SOLUTION);
+  await pasteFile(page, 'workflows.py', SOLUTION);
   await editor(page).locator('.cm-content').getByText('await workflow.sleep(timedelta(seconds=2))').waitFor();
   await openFile(page, 'worker.py');
   await page.keyboard.press('Control+Home');
