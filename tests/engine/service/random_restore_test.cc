@@ -6,6 +6,7 @@
 #include <random>
 
 #include "harness.h"
+#include "restore_check.h"
 
 namespace durable::testing {
 namespace {
@@ -161,21 +162,9 @@ class Driver {
   }
 
   bool Compare() {
-    const Json da = a_.engine().DumpState(), db = b_.engine().DumpState();
-    if (da != db) {
-      ADD_FAILURE() << "state differs after restore\nA: " << da.dump() << "\nB: " << db.dump();
-      return false;
-    }
-    for (const auto& [run_id, run] : da["runs"].items()) {
-      const Json execution = {{"workflowId", run["state"]["workflowId"]}, {"runId", run_id}};
-      if (!Both("DescribeWorkflowExecution", {{"execution", execution}})) return false;
-      if (!Both("GetWorkflowExecutionHistory", {{"execution", execution}})) return false;
-    }
-    if (a_.engine().NextWakeup() != b_.engine().NextWakeup()) {
-      ADD_FAILURE() << "NextWakeup differs after restore";
-      return false;
-    }
-    return true;
+    const std::string difference = RestoreDifference(a_.engine(), b_.engine());
+    if (!difference.empty()) ADD_FAILURE() << difference;
+    return difference.empty();
   }
 
   std::mt19937_64 rng_;

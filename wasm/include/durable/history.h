@@ -99,6 +99,10 @@ struct HistoryEvent {
 // are already in that spelling, so the engine must write them that way.
 Json EventToJson(const HistoryEvent& event);
 StatusOr<HistoryEvent> EventFromJson(const Json& json);
+// The attributes of a `type` event in that one spelling, or the
+// INVALID_ARGUMENT import would report for them. The engine passes every
+// event it makes through this, request data included.
+StatusOr<Json> CanonicalAttributes(EventType type, const Json& attributes);
 
 // Whole histories: {"events":[...]}. Import also takes a bare array of events
 // and the older spelling (PascalCase keys and enum values, numbers for int64

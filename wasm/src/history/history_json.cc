@@ -93,8 +93,7 @@ StatusOr<HistoryEvent> DecodeEvent(const Json& json, std::optional<size_t> posit
     return invalid("has " + attributes_name + ", but a " +
                    std::string(EventTypeName(event.event_type)) + " event has " + expected);
   }
-  if (!attributes->is_object()) return invalid(expected + " must be an object, not " + Describe(*attributes));
-  StatusOr<Json> normalized = NormalizeAttributes(event.event_type, *attributes, expected);
+  StatusOr<Json> normalized = CanonicalAttributes(event.event_type, *attributes);
   if (!normalized.ok()) return invalid(normalized.status().message());
   event.attributes = *std::move(normalized);
   return event;
@@ -114,6 +113,12 @@ Json EventToJson(const HistoryEvent& event) {
 }
 
 StatusOr<HistoryEvent> EventFromJson(const Json& json) { return DecodeEvent(json, std::nullopt); }
+
+StatusOr<Json> CanonicalAttributes(EventType type, const Json& attributes) {
+  std::string field(AttributesFieldName(type));
+  if (!attributes.is_object()) return InvalidArgument(field + " must be an object, not " + Describe(attributes));
+  return NormalizeAttributes(type, attributes, field);
+}
 
 Json ExportHistory(const std::vector<HistoryEvent>& events) {
   Json array = Json::array();

@@ -99,6 +99,7 @@ void EngineImpl::Begin() {
   now_ = clock_.Now();
   replies_.clear();
   needs_task_.clear();
+  event_error_ = Status::Ok();
   saved_polls_ = polls_;
   saved_queries_ = queries_;
   saved_waits_ = history_waits_;
@@ -242,6 +243,7 @@ Outcome EngineImpl::Call(CallId id, std::string_view method, const Json& request
                                  std::to_string(options_.max_payload_bytes) + " bytes");
     } else {
       status = (this->*(it->second))(id, request);
+      if (status.ok()) status = event_error_;
     }
     if (status.ok()) return Finish();
   } catch (const Json::exception& e) {

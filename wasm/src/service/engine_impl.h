@@ -231,6 +231,7 @@ class EngineImpl final : public Engine {
   std::map<std::string, std::optional<std::string>> txn_current_;
   std::optional<Meta> txn_meta_;
   std::set<std::string> needs_task_;  // runs that got events and may need a workflow task
+  Status event_error_;  // why an event this input made cannot go into history (MakeEvent); fails the call
   std::vector<durable::Reply> replies_;
 
   // Not durable: callers reconnect after a restore.

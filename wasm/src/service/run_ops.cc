@@ -57,7 +57,17 @@ HistoryEvent EngineImpl::MakeEvent(EventType type, Json attributes, std::optiona
   e.event_time = time.value_or(now_);
   e.event_type = type;
   e.task_id = ++MutMeta().task_id;
-  e.attributes = std::move(attributes);
+  // Attributes are kept in the spelling the history importer gives them: a
+  // restore reads events back with EventFromJson, so request data it spells
+  // differently (a PascalCase key, an older enum name) must not change across
+  // a restore, and data it refuses must not reach the store at all.
+  StatusOr<Json> canonical = CanonicalAttributes(type, attributes);
+  if (canonical.ok()) {
+    e.attributes = *std::move(canonical);
+  } else {
+    if (event_error_.ok()) event_error_ = canonical.status();
+    e.attributes = std::move(attributes);
+  }
   return e;
 }
 

@@ -169,9 +169,11 @@ Status EngineImpl::ListWorkflowExecutions(CallId id, const Json& request) {
     return std::tie(a->start_time, a->start_seq) > std::tie(b->start_time, b->start_seq);
   });
   Json out = {{"executions", Json::array()}};
-  const int64_t end = std::min<int64_t>(static_cast<int64_t>(runs.size()), offset + page_size);
+  // Both come from the request and may be near INT64_MAX: compare, then add.
+  const int64_t total = static_cast<int64_t>(runs.size());
+  const int64_t end = page_size < total - offset ? offset + page_size : total;
   for (int64_t i = offset; i < end; ++i) out["executions"].push_back(ExecutionInfo(*runs[i]));
-  if (end < static_cast<int64_t>(runs.size())) out["nextPageToken"] = IdString(end);
+  if (end < total) out["nextPageToken"] = IdString(end);
   Reply(id, std::move(out));
   return Status::Ok();
 }
@@ -187,7 +189,8 @@ std::optional<Json> EngineImpl::HistoryPage(const Run& run, int64_t from, int64_
     return Json{{"history", {{"events", std::move(page)}}}};
   }
   if (from > last && run.open() && wait) return std::nullopt;
-  const int64_t end = page_size > 0 ? std::min(last, from + page_size - 1) : last;
+  // Both come from the request and may be near INT64_MAX: compare, then add.
+  const int64_t end = page_size > 0 && page_size - 1 < last - from ? from + page_size - 1 : last;
   for (int64_t i = from; i <= end; ++i) page.push_back(EventToJson(events[i - 1]));
   Json out = {{"history", {{"events", std::move(page)}}}};
   // While the run is open a long-polling reader keeps a token to wait on.
