@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Builds the engine. Usage: node scripts/build.mjs <native|asan|wasm>...
+// Builds the engine. Usage: node scripts/build.mjs <native|asan|fuzz|wasm>...
 //   native  Release build with the GoogleTest suites  -> build-native/
 //   asan    the same under AddressSanitizer + UBSan    -> build-asan/
+//   fuzz    the libFuzzer targets of tests/fuzz (clang, ASan + UBSan) -> build-fuzz/
 //   wasm    engine.mjs + engine.wasm (Emscripten)      -> build-wasm/, copied to web/public/engine/
 // Configure runs every time (cheap, and it picks up new source files); builds
 // are incremental and use two jobs. Exits non-zero on the first failure.
@@ -32,6 +33,13 @@ const targets = {
     run('cmake', ['-S', '.', '-B', 'build-asan', '-DCMAKE_BUILD_TYPE=RelWithDebInfo',
       '-DDURABLE_SANITIZE=ON', '-DDURABLE_BUILD_TESTS=ON', '-DDURABLE_BUILD_BENCH=OFF']);
     run('cmake', ['--build', 'build-asan', '-j', jobs]);
+  },
+  fuzz() {
+    // libFuzzer is clang's; the engine's libraries are built with it too, so
+    // that the fuzzers see their coverage.
+    run('cmake', ['-S', '.', '-B', 'build-fuzz', '-DCMAKE_BUILD_TYPE=RelWithDebInfo',
+      '-DCMAKE_CXX_COMPILER=clang++', '-DDURABLE_FUZZ=ON', '-DDURABLE_BUILD_TESTS=OFF', '-DDURABLE_BUILD_BENCH=OFF']);
+    run('cmake', ['--build', 'build-fuzz', '-j', jobs]);
   },
   wasm() {
     run('emcmake', ['cmake', '-S', '.', '-B', 'build-wasm', '-DCMAKE_BUILD_TYPE=Release']);

@@ -5,7 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(emscripten nlohmann-json3-dev googletest libgtest-dev libbenchmark-dev cmake g++ chromium python3)
+# clang and libclang-rt-14-dev: the libFuzzer targets (scripts/fuzz.mjs), which
+# need clang's compiler and its libFuzzer + sanitizer runtimes.
+packages=(emscripten nlohmann-json3-dev googletest libgtest-dev libbenchmark-dev cmake g++ clang libclang-rt-14-dev chromium python3)
 missing=()
 for pkg in "${packages[@]}"; do
   status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
