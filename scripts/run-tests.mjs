@@ -44,12 +44,17 @@ const plan = [
   { name: 'python-unit', kind: 'unittest', command: ['python3', ['-m', 'unittest', 'discover', '-s', 'tests/runtime/python']] },
   { name: 'python-pyodide', kind: 'summary', command: ['node', ['tests/runtime/python/pyodide_check.mjs']] },
   { name: 'python-engine', kind: 'node', needs: 'build-wasm',
-    command: pythonNodeTest('tests/runtime/python/engine_e2e.test.mjs', 'tests/runtime/python/process.test.ts') },
+    command: pythonNodeTest('tests/runtime/python/engine_e2e.test.mjs', 'tests/runtime/python/process.test.ts', 'tests/runtime/python/mcp.test.ts') },
+  // Every lab's check against its solution, starter and the chapter's code (fresh Pyodide per check).
+  { name: 'labs', kind: 'node', needs: 'build-wasm', command: pythonNodeTest(...testFiles('tests/labs')) },
   { name: 'build-site', kind: 'step', needs: 'build-wasm', command: ['node', ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn']] },
   { name: 'e2e', kind: 'node', needs: 'build-site', command: nodeTest('tests/e2e') },
   { name: 'build-asan', kind: 'step', command: ['node', ['scripts/build.mjs', 'asan']] },
   { name: 'engine-asan', kind: 'ctest', needs: 'build-asan', env: sanitizerEnv,
     command: ['ctest', ['--test-dir', 'build-asan', '--output-on-failure', '-j', '2', '--timeout', '600']] },
+  // The short fuzz run: each libFuzzer target for 20 s (npm run fuzz -- --seconds N for a long one).
+  { name: 'build-fuzz', kind: 'step', command: ['node', ['scripts/build.mjs', 'fuzz']] },
+  { name: 'fuzz', kind: 'summary', needs: 'build-fuzz', command: ['node', ['scripts/fuzz.mjs', '--seconds', '20']] },
 ];
 
 const last = (text, re) => {
