@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EngineModule } from '../../web/src/server/engine-module.ts';
 import { loadEngineModuleNode } from '../../web/src/server/node.ts';
+import { DEFAULT_INVOICE } from '../../web/src/workspace/samples.ts';
 
 let cached: Promise<EngineModule> | null = null;
 export function engineModule(): Promise<EngineModule> {
@@ -36,14 +37,7 @@ export async function tempDir(t: { after(fn: () => Promise<void>): void }): Prom
 }
 
 /** The chapter's demo invoice. */
-export const INVOICE = {
-  invoice_id: 'INV-100',
-  customer: 'ACME Corp',
-  lines: [
-    { description: 'Widget A', amount: 100, due_date: '2024-06-30T00:00:00Z' },
-    { description: 'Widget B', amount: 200, due_date: '2024-07-05T00:00:00Z' },
-  ],
-};
+export const INVOICE = DEFAULT_INVOICE;
 
 /** A well-formed Temporal history: start, a 2 s timer, one activity, completion. */
 export function timerActivityHistory(options: { activityType?: string } = {}) {

@@ -3,6 +3,7 @@
 // Node, or the server worker through a page (tests/e2e). Used by the process
 // tests, the browser test and bench/python-bench.mjs.
 import { readFileSync } from 'node:fs';
+import { DEFAULT_INVOICE } from '../../../web/src/workspace/samples.ts';
 
 // The chapter's files live with the site (web/src/workspace/chapter/): the app ships them as its default workspace.
 const dir = new URL('../../../web/src/workspace/chapter/', import.meta.url);
@@ -17,14 +18,7 @@ export function chapterFiles(): Record<string, string> {
 export type Call = (method: string, request: unknown) => Promise<any>;
 export const NAMESPACE = 'default';
 export const TASK_QUEUE = 'invoice-task-queue';
-export const INVOICE = {
-  invoice_id: 'INV-100',
-  customer: 'ACME Corp',
-  lines: [
-    { description: 'Widget A', amount: 100, due_date: '2024-06-30T00:00:00Z' },
-    { description: 'Widget B', amount: 200, due_date: '2024-07-05T00:00:00Z' },
-  ],
-};
+export const INVOICE = DEFAULT_INVOICE;
 
 const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
 export const payload = (value: unknown) => ({ metadata: { encoding: b64('json/plain') }, data: b64(JSON.stringify(value)) });
