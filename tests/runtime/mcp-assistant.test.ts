@@ -279,3 +279,20 @@ test('one request at a time', async () => {
   await first;
   assert.equal(assistant.busy, false);
 });
+
+test('a prepared request waits for the view, once; the remembered invoice is the one follow-ups mean', async () => {
+  const assistant = new ScriptedAssistant(new FakeConnection());
+  let changes = 0;
+  assistant.onChange(() => changes++);
+  assert.equal(assistant.takePreparedRequest(), null);
+  assistant.prepareRequest('What is the status of this invoice?');
+  assert.equal(changes, 1, 'a mounted view hears of it at once');
+  assert.equal(assistant.messages.length, 1, 'prepared, not sent');
+  assert.equal(assistant.takePreparedRequest(), 'What is the status of this invoice?');
+  assert.equal(assistant.takePreparedRequest(), null, 'taken once');
+
+  assert.equal(assistant.remembered('invoice'), undefined);
+  await ask(assistant, `Process this invoice for me: ${INVOICE_JSON}`, true);
+  assert.deepEqual(assistant.remembered('invoice'), { workflowId: WORKFLOW, runId: RUN });
+  assert.equal(assistant.remembered('conversion'), undefined);
+});

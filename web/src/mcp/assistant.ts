@@ -225,6 +225,7 @@ export class ScriptedAssistant {
   readonly #decisions = new Map<number, (allow: boolean) => void>();
   readonly #listeners = new Set<() => void>();
   #nextId = 1;
+  #prepared: string | null = null;
 
   constructor(private readonly connection: AssistantConnection) {
     this.#say(GREETING, 'plain', EXAMPLE_PROMPTS);
@@ -233,6 +234,28 @@ export class ScriptedAssistant {
   onChange(listener: () => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
+  }
+
+  /** The last workflow the flow started in this chat: the one "this invoice" means. */
+  remembered(flow: Flow): WorkflowRef | undefined {
+    return this.#memory[flow];
+  }
+
+  /**
+   * Offers a request for the request box without sending it: an instructor's
+   * demo step prepares the chapter's prompt, and the presenter presses Send in
+   * view of the room, as they would type it into Claude Desktop.
+   */
+  prepareRequest(text: string): void {
+    this.#prepared = text;
+    this.#emit();
+  }
+
+  /** The prepared request, once: the view moves it into its request box. */
+  takePreparedRequest(): string | null {
+    const text = this.#prepared;
+    this.#prepared = null;
+    return text;
   }
 
   /** Answers one request; ignored while the previous one is still being answered. */

@@ -15,6 +15,7 @@ import { VirtualClock } from './clock.ts';
 import type { Disposable, UiDeps } from './deps.ts';
 import { mountDurabilityBanner } from './durability-banner.ts';
 import { errorMessage, h } from './dom.ts';
+import { mountInstructorMode } from './instructor/index.ts';
 import { wantsRunning } from './process-state.ts';
 import { mountProcessesPanel } from './processes-panel.ts';
 import { PythonSupervisor } from './python-supervisor.ts';
@@ -71,6 +72,7 @@ export function startApp(root: HTMLElement): App {
   const nav = h('nav', { class: 'app-nav', 'aria-label': 'Main' },
     navLink('#/labs', 'Labs'), navLink('#/workflows', 'Workflows'), navLink('#/mcp', 'MCP'), navLink('#/processes', 'Processes'));
   const reset = h('button', { type: 'button', class: 'danger small' }, 'Reset all data');
+  const instructorSlot = h('div');
   const timeRoot = h('div');
   const bannerRoot = h('div', { class: 'banner', hidden: true });
   const view = h('main', { class: 'view', id: 'view' });
@@ -82,7 +84,7 @@ export function startApp(root: HTMLElement): App {
           'A browser re-implementation of Temporal\u2019s public API, for teaching durable execution. ' +
           'It is not Temporal\u2019s software and is not affiliated with Temporal Technologies.'),
       ),
-      h('div', { class: 'header-side' }, nav, reset),
+      h('div', { class: 'header-side' }, nav, instructorSlot, reset),
     ),
     timeRoot,
     bannerRoot,
@@ -92,6 +94,10 @@ export function startApp(root: HTMLElement): App {
 
   const timeControls = mountTimeControls(timeRoot, server.service, clock);
   mountDurabilityBanner(bannerRoot, server);
+  mountInstructorMode(instructorSlot, {
+    ui: deps, server, worker: python, mcpServer, labs: labSource,
+    mcpConnection: async () => (await loadMcpPage()).connection,
+  });
 
   // Engine status line and clock sync whenever a server comes up.
   let lastState = server.state;

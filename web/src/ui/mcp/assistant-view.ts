@@ -65,6 +65,10 @@ export function mountAssistantView(assistant: ScriptedAssistant, deps: UiDeps): 
     }
     if (changed) chat.scrollTop = chat.scrollHeight;
     send.disabled = assistant.busy;
+    // A request prepared elsewhere (instructor mode) goes into the box. On the first render the view
+    // is not in the document yet (the caller appends it right after), so it is filled and focused once it is.
+    const prepared = assistant.takePreparedRequest();
+    if (prepared !== null) queueMicrotask(() => useExample(prepared));
   };
   const off = assistant.onChange(render);
   render();

@@ -36,6 +36,11 @@ function sessionFor(connection: McpConnection): PageSession {
   return session;
 }
 
+/** The page's scripted assistant on this connection (the same conversation the MCP page shows), for instructor mode's demo steps. */
+export function assistantFor(connection: McpConnection): ScriptedAssistant {
+  return sessionFor(connection).assistant;
+}
+
 export function mountMcpView(root: HTMLElement, options: { connection: McpConnection; deps: UiDeps }): Disposable {
   const { connection, deps } = options;
   const session = sessionFor(connection);
