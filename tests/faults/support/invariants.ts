@@ -1,0 +1,118 @@
+// What "nothing is lost" means, checked on Temporal's history JSON after the
+// crashes: the harness's own log of acknowledged RPCs against each workflow's
+// history. Every check returns readable problems instead of throwing, so one
+// run reports all of them. Shared by the browser and the Node crash suites.
+import { expectedOutcome, type InvoicePlan } from './load-plan.ts';
+
+export interface HistoryEvent { eventId: string; eventType: string; [attributes: string]: unknown }
+
+/** One RPC the server acknowledged: only these are promised to survive. */
+export type Ack =
+  | { kind: 'start'; workflowId: string; runId: string }
+  | { kind: 'signal'; workflowId: string; signalName: string; identity: string }
+  | { kind: 'query'; workflowId: string; answer: string };
+
+const STATUS_ORDER = ['INITIALIZING', 'PENDING-APPROVAL', 'APPROVED', 'PAID'];
+
+/** "EVENT_TYPE_TIMER_FIRED" and "TimerFired" both give "TimerFired". */
+export function shortType(eventType: string): string {
+  if (!eventType.startsWith('EVENT_TYPE_')) return eventType;
+  return eventType.slice('EVENT_TYPE_'.length).toLowerCase().replace(/(^|_)([a-z])/g, (_, __, c: string) => c.toUpperCase());
+}
+
+function attributes(event: HistoryEvent): Record<string, any> {
+  const key = Object.keys(event).find((k) => k.endsWith('EventAttributes'));
+  return (key ? event[key] : {}) as Record<string, any>;
+}
+
+function decodePayload(payload: { data?: string } | undefined): unknown {
+  if (!payload?.data) return undefined;
+  return JSON.parse(Buffer.from(payload.data, 'base64').toString('utf8'));
+}
+
+/** Event IDs 1..n in order: no gap, no duplicate. */
+export function checkEventIds(workflowId: string, events: HistoryEvent[]): string[] {
+  const problems: string[] = [];
+  events.forEach((event, i) => {
+    if (event.eventId !== String(i + 1)) problems.push(`${workflowId}: event #${i + 1} has ID ${event.eventId} (gap or duplicate)`);
+  });
+  if (events.length > 0 && shortType(events[0]!.eventType) !== 'WorkflowExecutionStarted') {
+    problems.push(`${workflowId}: history starts with ${events[0]!.eventType}`);
+  }
+  return problems;
+}
+
+/** Every acknowledged start and signal is in history; no workflow task failed on nondeterminism. */
+export function checkAcked(workflowId: string, events: HistoryEvent[], acks: Ack[]): string[] {
+  const problems: string[] = [];
+  const signalIdentities = events
+    .filter((e) => shortType(e.eventType) === 'WorkflowExecutionSignaled')
+    .map((e) => attributes(e).identity as string);
+  for (const ack of acks) {
+    if (ack.workflowId !== workflowId) continue;
+    if (ack.kind === 'start' && events.length === 0) problems.push(`${workflowId}: acknowledged start (run ${ack.runId}) has no history`);
+    if (ack.kind === 'signal') {
+      const copies = signalIdentities.filter((identity) => identity === ack.identity).length;
+      if (copies !== 1) problems.push(`${workflowId}: acknowledged signal ${ack.signalName} (${ack.identity}) is in history ${copies} times`);
+    }
+  }
+  for (const event of events) {
+    if (shortType(event.eventType) !== 'WorkflowTaskFailed') continue;
+    const cause = String(attributes(event).cause ?? '');
+    if (cause.includes('NON_DETERMINISTIC')) problems.push(`${workflowId}: workflow task failed on nondeterminism (event ${event.eventId})`);
+  }
+  return problems;
+}
+
+/** Query answers, in the order they were acknowledged, never go back (state rebuilt by replay is the same state). */
+export function checkQueryAnswers(workflowId: string, acks: Ack[]): string[] {
+  const answers = acks.filter((a): a is Extract<Ack, { kind: 'query' }> => a.kind === 'query' && a.workflowId === workflowId).map((a) => a.answer);
+  const problems: string[] = [];
+  let rank = 0;
+  let rejected = false;
+  for (const answer of answers) {
+    if (answer === 'REJECTED') { rejected = true; continue; }
+    const r = STATUS_ORDER.indexOf(answer);
+    if (r < 0) problems.push(`${workflowId}: query answered ${JSON.stringify(answer)}`);
+    else if (r < rank || rejected) problems.push(`${workflowId}: query answers went back to ${answer} (${answers.join(' → ')})`);
+    else rank = r;
+  }
+  return problems;
+}
+
+/** The closed history matches what the invoice's inputs dictate. */
+export function checkOutcome(plan: InvoicePlan, events: HistoryEvent[]): string[] {
+  const id = plan.workflowId;
+  const expected = expectedOutcome(plan);
+  const types = events.map((e) => shortType(e.eventType));
+  const last = events[events.length - 1];
+  if (!last || types[types.length - 1] !== expected.closeEvent) {
+    return [`${id}: expected ${expected.closeEvent}, history ends with ${last ? types[types.length - 1] : 'nothing'}`];
+  }
+  const problems: string[] = [];
+  if (expected.result !== undefined) {
+    const result = decodePayload(attributes(last).result?.payloads?.[0]);
+    if (result !== expected.result) problems.push(`${id}: result ${JSON.stringify(result)}, expected ${expected.result}`);
+  }
+  const paidLines = plan.decision === 'approve' ? plan.invoice.lines : [];
+  const count = (type: string) => types.filter((t) => t === type).length;
+  if (count('ActivityTaskScheduled') !== paidLines.length || count('ActivityTaskCompleted') !== paidLines.length) {
+    problems.push(`${id}: ${count('ActivityTaskScheduled')} payments scheduled and ${count('ActivityTaskCompleted')} completed, expected ${paidLines.length} each`);
+  }
+  const attempts = events.filter((e) => shortType(e.eventType) === 'ActivityTaskStarted').map((e) => Number(attributes(e).attempt ?? 1));
+  attempts.forEach((attempt, i) => {
+    const failures = paidLines[i]?.flaky_failures ?? 0;
+    if (attempt < failures + 1) problems.push(`${id}: payment ${i + 1} succeeded on attempt ${attempt}, but its first ${failures} attempts must fail`);
+  });
+  return problems;
+}
+
+/** All checks for one workflow; `closed` adds the outcome check. */
+export function checkWorkflow(plan: InvoicePlan, events: HistoryEvent[], acks: Ack[], closed: boolean): string[] {
+  return [
+    ...checkEventIds(plan.workflowId, events),
+    ...checkAcked(plan.workflowId, events, acks),
+    ...checkQueryAnswers(plan.workflowId, acks),
+    ...(closed ? checkOutcome(plan, events) : []),
+  ];
+}
