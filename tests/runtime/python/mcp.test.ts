@@ -7,12 +7,12 @@
 //
 //   node --experimental-wasm-stack-switching --import tsx --test tests/runtime/python/mcp.test.ts
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { CfWorkerJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/cfworker';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { readLabs } from '../../../web/src/labs/node.ts';
 import { MessagePortTransport } from '../../../web/src/mcp/message-port-transport.ts';
 import { CLOSED, type McpPortMessage } from '../../../web/src/mcp/port-protocol.ts';
 import { createNodePythonProcess } from '../../../web/src/processes/node.ts';
@@ -25,22 +25,6 @@ import { chapterFiles, decode, eventTypes, history, waitForEvent, INVOICE, type 
 const engine = await loadEngineModuleNode();
 const repo = new URL('../../../', import.meta.url);
 const INVOICE_SERVER = 'mcp_servers/invoice.py';
-
-/** Every file under `dir` as {relative path: text}: an attendee's project. */
-function project(dir: URL): Record<string, string> {
-  const root = dir.pathname;
-  const files: Record<string, string> = {};
-  const walk = (at: string) => {
-    for (const name of readdirSync(at)) {
-      const full = join(at, name);
-      if (name === '__pycache__') continue;
-      if (statSync(full).isDirectory()) walk(full);
-      else files[relative(root, full).split(sep).join('/')] = readFileSync(full, 'utf8');
-    }
-  };
-  walk(root);
-  return files;
-}
 
 async function server(t: { after(fn: () => Promise<void>): void }) {
   const host = new ServerHost({ engine, store: new MemoryBatchStore(), engineOptions: { longPollTimeoutMs: 5_000 } });
@@ -161,7 +145,8 @@ test('the official MCP client runs the chapter tool sequence against mcp_servers
 test('the exercise: convert_currency, get_conversion_amount and confirm_database_add drive CurrencyConversionWorkflow', async (t) => {
   const host = await server(t);
   const call: Call = (method, request) => host.call(method, request);
-  const files = project(new URL('labs/07-currency-exercise/solution/', repo));
+  // The lab's solution as the catalogue gives it: solution/ over starter/.
+  const files = readLabs().labs.find((lab) => lab.id === '07-currency-exercise')!.solution;
   const worker = python(host, files, 'worker.py');
   t.after(() => worker.stop());
   const mcp = python(host, files, 'mcp_servers/currency.py', true);

@@ -41,7 +41,7 @@ const sitePackages = py.runPython("import site; site.getsitepackages()[0]");
 copyTree(py, path.join(repo, "web/python"), sitePackages);
 copyTree(py, here, "/home/pyodide");
 // The MCP tests read the chapter's and the currency lab's files at their repository paths (_support.ROOT is "/" here).
-for (const dir of ["web/src/workspace/chapter", "labs/07-currency-exercise/solution"]) copyTree(py, path.join(repo, dir), `/${dir}`);
+for (const dir of ["web/src/workspace/chapter", "labs/07-currency-exercise/starter", "labs/07-currency-exercise/solution"]) copyTree(py, path.join(repo, dir), `/${dir}`);
 
 // 1. The synchronous suites: workflow instance, determinism, deadlock, conversion, MCP server library.
 const unit = JSON.parse(await py.runPythonAsync(`

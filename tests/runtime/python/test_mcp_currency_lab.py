@@ -1,4 +1,4 @@
-"""The currency exercise's solution (labs/07-currency-exercise/solution): the
+"""The currency exercise's solution (labs/07-currency-exercise, solution/ over starter/): the
 CurrencyConversionWorkflow driven by hand-written activations, and its
 activities run with a hand-made activity context.
 
@@ -6,12 +6,11 @@ Synchronous (also run inside Pyodide).
 """
 
 import importlib.util
-import os
 import unittest
 from unittest import mock
 
 from _support import activation, commands, fire_timer, init_job, query_job, resolve_activity_ok, signal_job, value
-from test_mcp_schema import CURRENCY_LAB, completed
+from test_mcp_schema import completed, currency_lab_file
 
 from temporalio import activity, workflow
 from temporalio._internal.workflow_instance import WorkflowInstance
@@ -23,7 +22,7 @@ CONVERSION = {"amount": 250, "currency": "EUR", "rate": 1.08, "converted_amount"
 
 def load(name, **modules):
     """A solution file as a module; ``modules`` stand in for what it imports."""
-    spec = importlib.util.spec_from_file_location(f"currency_{name}", os.path.join(CURRENCY_LAB, f"{name}.py"))
+    spec = importlib.util.spec_from_file_location(f"currency_{name}", currency_lab_file(f"{name}.py"))
     module = importlib.util.module_from_spec(spec)
     with mock.patch.dict("sys.modules", modules):
         spec.loader.exec_module(module)

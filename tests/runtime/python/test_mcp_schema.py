@@ -18,8 +18,16 @@ from _support import ROOT
 from mcp._internal.schema import CallSignature, InvalidArguments, InvalidValue, shape_of
 
 INVOICE_SERVER = os.path.join(ROOT, "web", "src", "workspace", "chapter", "mcp_servers", "invoice.py")
-CURRENCY_LAB = os.path.join(ROOT, "labs", "07-currency-exercise", "solution")
-CURRENCY_SERVER = os.path.join(CURRENCY_LAB, "mcp_servers", "currency.py")
+_CURRENCY_LAB = os.path.join(ROOT, "labs", "07-currency-exercise")
+
+
+def currency_lab_file(*parts):
+    """A file of the currency exercise's solution: solution/ holds the files the lab changes, the rest are starter/'s."""
+    solved = os.path.join(_CURRENCY_LAB, "solution", *parts)
+    return solved if os.path.exists(solved) else os.path.join(_CURRENCY_LAB, "starter", *parts)
+
+
+CURRENCY_SERVER = currency_lab_file("mcp_servers", "currency.py")
 
 _loads = itertools.count()
 
