@@ -1,4 +1,8 @@
-// A tiny element builder: h('button', {class: 'x', onclick}, 'text', child).
+// The one element builder of the UI: h('button', {class: 'x', type: 'button', onclick}, 'text', child).
+// Attributes are set with setAttribute (a null, undefined or false value is left
+// out, true sets an empty attribute); an `on…` key with a function adds a listener.
+// A string child is appended as a Text node, never parsed as HTML: workflow IDs,
+// payloads, failure messages and lab content are user data.
 type Attrs = Record<string, string | number | boolean | null | undefined | EventListener>;
 
 export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: (Node | string | null | undefined | false)[]): HTMLElementTagNameMap[K] {

@@ -4,8 +4,8 @@
 // GetWorkflowExecutionHistory with waitNewEvent.
 import type { Disposable, UiDeps } from '../deps.ts';
 import { decodePayloads, encodePayload } from '../payloads.ts';
-import { errorMessage } from '../dom.ts';
-import { h, formatTime, rememberedDatalist, statusBadge } from './dom.ts';
+import { errorMessage, h } from '../dom.ts';
+import { formatTime, rememberedDatalist, statusBadge } from './view-helpers.ts';
 import { decodePayloadsSafe, eventAttributes, historyFileName, failureMessage, formatDurationMs, prettyJson, shortEventType, type HistoryEvent } from './history.ts';
 import { createHistoryViews } from './history-views.ts';
 import { statusLabel } from './visibility-query.ts';
@@ -51,19 +51,19 @@ export function mountWorkflowDetail(root: HTMLElement, deps: UiDeps, execution: 
   let closed = false;
   let historyStarted = false;
 
-  const back = h('a', { text: '← All workflows', attrs: { href: '#/workflows' }, on: { click: (e: Event) => { e.preventDefault(); deps.navigate('#/workflows'); } } });
-  const title = h('h2', { class: 'wf-title' }, h('span', { text: execution.workflowId }));
-  const runLine = h('p', { class: 'wf-mono wf-muted', text: runId ? `run ${runId}` : 'latest run' });
-  const message = h('p', { class: 'wf-message', attrs: { role: 'status' } });
+  const back = h('a', { href: '#/workflows', onclick: (e: Event) => { e.preventDefault(); deps.navigate('#/workflows'); } }, '← All workflows');
+  const title = h('h2', { class: 'wf-title' }, h('span', {}, execution.workflowId));
+  const runLine = h('p', { class: 'wf-mono wf-muted' }, runId ? `run ${runId}` : 'latest run');
+  const message = h('p', { class: 'wf-message', role: 'status' });
   const summary = h('dl', { class: 'wf-summary' });
   const io = h('div', { class: 'wf-io' });
   const pending = h('div', { class: 'wf-pending' });
   const views = createHistoryViews({ diagramIdPrefix: 'wf-diagram' });
-  const downloadButton = h('button', { class: 'wf-button', text: 'Download history JSON', attrs: { type: 'button' } });
+  const downloadButton = h('button', { class: 'wf-button', type: 'button' }, 'Download history JSON');
   downloadButton.addEventListener('click', () => {
     const blob = new Blob([JSON.stringify({ events }, null, 2)], { type: 'application/json' });
     const url = URL.createObjectURL(blob);
-    const a = h('a', { attrs: { href: url, download: historyFileName(execution.workflowId, runId) } });
+    const a = h('a', { href: url, download: historyFileName(execution.workflowId, runId) });
     document.body.append(a);
     a.click();
     a.remove();
@@ -74,9 +74,9 @@ export function mountWorkflowDetail(root: HTMLElement, deps: UiDeps, execution: 
     h('section', { class: 'wf-root wf-detail' },
       h('div', { class: 'wf-toolbar' }, back, downloadButton), title, runLine, message,
       h('div', { class: 'wf-columns' },
-        h('section', { class: 'wf-card' }, h('h3', { text: 'Summary' }), summary),
-        h('section', { class: 'wf-card' }, h('h3', { text: 'Input and result' }), io)),
-      h('section', { class: 'wf-card' }, h('h3', { text: 'Pending' }), pending),
+        h('section', { class: 'wf-card' }, h('h3', {}, 'Summary'), summary),
+        h('section', { class: 'wf-card' }, h('h3', {}, 'Input and result'), io)),
+      h('section', { class: 'wf-card' }, h('h3', {}, 'Pending'), pending),
       actions.element,
       views.element),
   );
@@ -111,7 +111,7 @@ export function mountWorkflowDetail(root: HTMLElement, deps: UiDeps, execution: 
   }
 
   function row(label: string, value: Node | string) {
-    return [h('dt', { text: label }), h('dd', {}, value)];
+    return [h('dt', {}, label), h('dd', {}, value)];
   }
 
   function renderSummary(d: Describe) {
@@ -147,29 +147,29 @@ export function mountWorkflowDetail(root: HTMLElement, deps: UiDeps, execution: 
         countdowns.push({ el: countdown, fireMs: Date.parse(a.nextAttemptScheduleTime), prefix: 'next attempt in' });
         retry = h('span', {}, ' · ', countdown);
       }
-      parts.push(h('div', { class: 'wf-pending-item wf-kind-activity', attrs: { 'data-pending': 'activity' } },
-        h('strong', { text: `Activity ${a.activityType?.name ?? ''} (id ${a.activityId})` }),
-        h('span', { text: ` ${(a.state ?? '').replace('PENDING_ACTIVITY_STATE_', '').toLowerCase()} · attempt ${a.attempt ?? 1}${a.maximumAttempts ? ` of ${a.maximumAttempts}` : ''}` }),
+      parts.push(h('div', { class: 'wf-pending-item wf-kind-activity', 'data-pending': 'activity' },
+        h('strong', {}, `Activity ${a.activityType?.name ?? ''} (id ${a.activityId})`),
+        h('span', {}, ` ${(a.state ?? '').replace('PENDING_ACTIVITY_STATE_', '').toLowerCase()} · attempt ${a.attempt ?? 1}${a.maximumAttempts ? ` of ${a.maximumAttempts}` : ''}`),
         retry,
-        failure ? h('div', { class: 'wf-error', text: `Last failure: ${failure}` }) : null));
+        failure ? h('div', { class: 'wf-error' }, `Last failure: ${failure}`) : null));
     }
     for (const t of d.pendingTimers ?? []) {
       const countdown = h('span', { class: 'wf-countdown' });
       countdowns.push({ el: countdown, fireMs: Date.parse(t.fireTime), prefix: 'fires in' });
-      parts.push(h('div', { class: 'wf-pending-item wf-kind-timer', attrs: { 'data-pending': 'timer' } },
-        h('strong', { text: `Timer ${t.timerId}` }), h('span', { text: ` (event ${t.startedEventId}) at ${formatTime(t.fireTime)} · ` }), countdown));
+      parts.push(h('div', { class: 'wf-pending-item wf-kind-timer', 'data-pending': 'timer' },
+        h('strong', {}, `Timer ${t.timerId}`), h('span', {}, ` (event ${t.startedEventId}) at ${formatTime(t.fireTime)} · `), countdown));
     }
     for (const c of d.pendingChildren ?? []) {
-      parts.push(h('div', { class: 'wf-pending-item wf-kind-child', attrs: { 'data-pending': 'child' } },
-        h('strong', { text: `Child ${c.workflowTypeName ?? ''}` }), h('span', { text: ` ${c.workflowId}` })));
+      parts.push(h('div', { class: 'wf-pending-item wf-kind-child', 'data-pending': 'child' },
+        h('strong', {}, `Child ${c.workflowTypeName ?? ''}`), h('span', {}, ` ${c.workflowId}`)));
     }
     const wft = d.pendingWorkflowTask;
     if (wft) {
-      parts.push(h('div', { class: 'wf-pending-item wf-kind-task', attrs: { 'data-pending': 'workflow-task' } },
-        h('strong', { text: 'Workflow task' }),
-        h('span', { text: ` ${(wft.state ?? '').replace('PENDING_WORKFLOW_TASK_STATE_', '').toLowerCase()} · attempt ${wft.attempt ?? 1} · scheduled ${formatTime(wft.scheduledTime)}` })));
+      parts.push(h('div', { class: 'wf-pending-item wf-kind-task', 'data-pending': 'workflow-task' },
+        h('strong', {}, 'Workflow task'),
+        h('span', {}, ` ${(wft.state ?? '').replace('PENDING_WORKFLOW_TASK_STATE_', '').toLowerCase()} · attempt ${wft.attempt ?? 1} · scheduled ${formatTime(wft.scheduledTime)}`)));
     }
-    if (parts.length === 0) parts.push(h('p', { class: 'wf-muted', text: 'Nothing pending.' }));
+    if (parts.length === 0) parts.push(h('p', { class: 'wf-muted' }, 'Nothing pending.'));
     pending.replaceChildren(...parts);
     tickCountdowns();
   }
@@ -177,20 +177,20 @@ export function mountWorkflowDetail(root: HTMLElement, deps: UiDeps, execution: 
   function renderIo() {
     const start = events.find((e) => shortEventType(e.eventType) === 'WorkflowExecutionStarted');
     const close = events.find((e) => /^WorkflowExecution(Completed|Failed|TimedOut|Terminated|Canceled|ContinuedAsNew)$/.test(shortEventType(e.eventType)));
-    const parts: Node[] = [h('h4', { text: 'Input' }), h('pre', { class: 'wf-json', attrs: { 'data-io': 'input' }, text: start ? inputText(eventAttributes(start).input) : '—' })];
+    const parts: Node[] = [h('h4', {}, 'Input'), h('pre', { class: 'wf-json', 'data-io': 'input' }, start ? inputText(eventAttributes(start).input) : '—')];
     if (close) {
       const a = eventAttributes(close);
       const type = shortEventType(close.eventType);
       if (type === 'WorkflowExecutionCompleted') {
         const values = decode(a.result);
-        parts.push(h('h4', { text: 'Result' }), h('pre', { class: 'wf-json', attrs: { 'data-io': 'result' }, text: prettyJson(values.length === 1 ? values[0] : values) }));
+        parts.push(h('h4', {}, 'Result'), h('pre', { class: 'wf-json', 'data-io': 'result' }, prettyJson(values.length === 1 ? values[0] : values)));
       } else if (type === 'WorkflowExecutionFailed') {
-        parts.push(h('h4', { text: 'Failure' }), h('pre', { class: 'wf-json wf-error', attrs: { 'data-io': 'result' }, text: failureMessage(a.failure) || prettyJson(a.failure) }));
+        parts.push(h('h4', {}, 'Failure'), h('pre', { class: 'wf-json wf-error', 'data-io': 'result' }, failureMessage(a.failure) || prettyJson(a.failure)));
       } else {
-        parts.push(h('h4', { text: 'Result' }), h('p', { attrs: { 'data-io': 'result' }, text: type.replace('WorkflowExecution', '').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase() }));
+        parts.push(h('h4', {}, 'Result'), h('p', { 'data-io': 'result' }, type.replace('WorkflowExecution', '').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase()));
       }
     } else {
-      parts.push(h('h4', { text: 'Result' }), h('p', { class: 'wf-muted', text: 'Still running.' }));
+      parts.push(h('h4', {}, 'Result'), h('p', { class: 'wf-muted' }, 'Still running.'));
     }
     io.replaceChildren(...parts);
   }
@@ -243,11 +243,11 @@ export function mountWorkflowDetail(root: HTMLElement, deps: UiDeps, execution: 
   function buildActions() {
     const queryNames = rememberedDatalist('wf-query-names', 'durable-lab.queryNames', ['GetInvoiceStatus']);
     const signalNames = rememberedDatalist('wf-signal-names', 'durable-lab.signalNames', ['ApproveInvoice', 'RejectInvoice']);
-    const queryName = h('input', { attrs: { list: 'wf-query-names', value: 'GetInvoiceStatus', 'aria-label': 'Query name', name: 'queryType', required: '' } });
-    const queryOut = h('pre', { class: 'wf-json wf-answer', attrs: { 'data-answer': 'query', role: 'status' } });
-    const namesHint = h('p', { class: 'wf-muted wf-hint', attrs: { 'data-hint': 'metadata' } });
-    const queryForm = h('form', { class: 'wf-form' }, h('h4', { text: 'Query' }), h('label', {}, 'Name ', queryName), queryNames.list,
-      h('button', { class: 'wf-button', text: 'Run query', attrs: { type: 'submit' } }), namesHint, queryOut);
+    const queryName = h('input', { list: 'wf-query-names', value: 'GetInvoiceStatus', 'aria-label': 'Query name', name: 'queryType', required: '' });
+    const queryOut = h('pre', { class: 'wf-json wf-answer', 'data-answer': 'query', role: 'status' });
+    const namesHint = h('p', { class: 'wf-muted wf-hint', 'data-hint': 'metadata' });
+    const queryForm = h('form', { class: 'wf-form' }, h('h4', {}, 'Query'), h('label', {}, 'Name ', queryName), queryNames.list,
+      h('button', { class: 'wf-button', type: 'submit' }, 'Run query'), namesHint, queryOut);
     queryForm.addEventListener('submit', async (e) => {
       e.preventDefault();
       const name = queryName.value.trim();
@@ -268,11 +268,11 @@ export function mountWorkflowDetail(root: HTMLElement, deps: UiDeps, execution: 
       }
     });
 
-    const signalName = h('input', { attrs: { list: 'wf-signal-names', 'aria-label': 'Signal name', name: 'signalName', placeholder: 'ApproveInvoice', required: '' } });
-    const signalInput = h('textarea', { attrs: { rows: '2', 'aria-label': 'Signal input (JSON, optional)', name: 'signalInput', placeholder: 'optional JSON input, e.g. {"approver": "ada"}' } });
-    const signalOut = h('p', { class: 'wf-answer', attrs: { 'data-answer': 'signal', role: 'status' } });
-    const signalButton = h('button', { class: 'wf-button', text: 'Send signal', attrs: { type: 'submit' } });
-    const signalForm = h('form', { class: 'wf-form' }, h('h4', { text: 'Signal' }), h('label', {}, 'Name ', signalName), signalNames.list,
+    const signalName = h('input', { list: 'wf-signal-names', 'aria-label': 'Signal name', name: 'signalName', placeholder: 'ApproveInvoice', required: '' });
+    const signalInput = h('textarea', { rows: '2', 'aria-label': 'Signal input (JSON, optional)', name: 'signalInput', placeholder: 'optional JSON input, e.g. {"approver": "ada"}' });
+    const signalOut = h('p', { class: 'wf-answer', 'data-answer': 'signal', role: 'status' });
+    const signalButton = h('button', { class: 'wf-button', type: 'submit' }, 'Send signal');
+    const signalForm = h('form', { class: 'wf-form' }, h('h4', {}, 'Signal'), h('label', {}, 'Name ', signalName), signalNames.list,
       h('label', {}, 'Input ', signalInput), signalButton, signalOut);
     signalForm.addEventListener('submit', async (e) => {
       e.preventDefault();
@@ -304,10 +304,10 @@ export function mountWorkflowDetail(root: HTMLElement, deps: UiDeps, execution: 
       }
     });
 
-    const reason = h('input', { attrs: { 'aria-label': 'Termination reason', name: 'reason', placeholder: 'reason' } });
-    const closeOut = h('p', { class: 'wf-answer', attrs: { 'data-answer': 'close', role: 'status' } });
-    const terminateButton = h('button', { class: 'wf-button wf-danger', text: 'Terminate', attrs: { type: 'button' } });
-    const cancelButton = h('button', { class: 'wf-button', text: 'Request cancel', attrs: { type: 'button' } });
+    const reason = h('input', { 'aria-label': 'Termination reason', name: 'reason', placeholder: 'reason' });
+    const closeOut = h('p', { class: 'wf-answer', 'data-answer': 'close', role: 'status' });
+    const terminateButton = h('button', { class: 'wf-button wf-danger', type: 'button' }, 'Terminate');
+    const cancelButton = h('button', { class: 'wf-button', type: 'button' }, 'Request cancel');
     const runAction = async (label: string, method: string, request: object) => {
       closeOut.classList.remove('wf-error');
       try {
@@ -331,8 +331,8 @@ export function mountWorkflowDetail(root: HTMLElement, deps: UiDeps, execution: 
       void runAction('Cancel', 'RequestCancelWorkflowExecution',
         { namespace: NAMESPACE, workflowExecution: { workflowId: execution.workflowId, runId }, identity: 'durable-lab-ui', requestId: crypto.randomUUID() });
     });
-    const closeForm = h('div', { class: 'wf-form' }, h('h4', { text: 'Terminate or cancel' }), h('label', {}, 'Reason ', reason), terminateButton, cancelButton, closeOut);
-    const element = h('section', { class: 'wf-card wf-actions' }, h('h3', { text: 'Actions' }), h('div', { class: 'wf-forms' }, queryForm, signalForm, closeForm));
+    const closeForm = h('div', { class: 'wf-form' }, h('h4', {}, 'Terminate or cancel'), h('label', {}, 'Reason ', reason), terminateButton, cancelButton, closeOut);
+    const element = h('section', { class: 'wf-card wf-actions' }, h('h3', {}, 'Actions'), h('div', { class: 'wf-forms' }, queryForm, signalForm, closeForm));
     return {
       element,
       setOpen(open: boolean) {

@@ -1,7 +1,8 @@
 // The event history in three views (feed, compact, JSON) plus the sequence
 // diagram tab; used by the live detail view and the offline (imported) viewer.
 import { decodePayloads } from '../payloads.ts';
-import { h, formatTime } from './dom.ts';
+import { h } from '../dom.ts';
+import { formatTime } from './view-helpers.ts';
 import { decodeForDisplay, eventAttributes, groupHistory, prettyJson, shortEventType, summarizeEvent, type HistoryEvent } from './history.ts';
 import { historyToMermaid } from './sequence-diagram.ts';
 import { renderMermaid } from './diagram.ts';
@@ -16,20 +17,20 @@ export interface HistoryViews {
 
 function attributesBlock(event: HistoryEvent): HTMLElement {
   const decoded = decodeForDisplay(eventAttributes(event), (p) => decodePayloads(p as never));
-  return h('pre', { class: 'wf-json', text: prettyJson(decoded) });
+  return h('pre', { class: 'wf-json' }, prettyJson(decoded));
 }
 
 function feedRow(event: HistoryEvent, open: Set<string>): HTMLElement {
   const type = shortEventType(event.eventType);
-  const row = h('details', { class: `wf-event wf-kind-${kindClass(type)}`, attrs: { 'data-event-id': event.eventId } });
+  const row = h('details', { class: `wf-event wf-kind-${kindClass(type)}`, 'data-event-id': event.eventId });
   if (open.has(event.eventId)) row.open = true;
   const summary = h(
     'summary',
     {},
-    h('span', { class: 'wf-event-id', text: event.eventId }),
-    h('span', { class: 'wf-event-time', text: formatTime(event.eventTime) }),
-    h('span', { class: 'wf-event-type', text: type }),
-    h('span', { class: 'wf-event-summary', text: summarizeEvent(event) }),
+    h('span', { class: 'wf-event-id' }, event.eventId),
+    h('span', { class: 'wf-event-time' }, formatTime(event.eventTime)),
+    h('span', { class: 'wf-event-type' }, type),
+    h('span', { class: 'wf-event-summary' }, summarizeEvent(event)),
   );
   row.append(summary);
   row.addEventListener('toggle', () => {
@@ -57,12 +58,12 @@ export function createHistoryViews(options: { diagramIdPrefix: string }): Histor
   const open = new Set<string>();
   let diagramVersion = 0;
   let renderedDiagramFor = -1;
-  const tabs = h('div', { class: 'wf-tabs', attrs: { role: 'tablist' } });
+  const tabs = h('div', { class: 'wf-tabs', role: 'tablist' });
   const body = h('div', { class: 'wf-history-body' });
-  const element = h('section', { class: 'wf-history' }, h('h3', { text: 'Event history' }), tabs, body);
+  const element = h('section', { class: 'wf-history' }, h('h3', {}, 'Event history'), tabs, body);
   const labels: Record<View, string> = { feed: 'Feed', compact: 'Compact', json: 'JSON', diagram: 'Sequence diagram' };
   const buttons = (Object.keys(labels) as View[]).map((v) =>
-    h('button', { class: 'wf-tab', text: labels[v], attrs: { type: 'button', role: 'tab', 'data-view': v }, on: { click: () => { view = v; render(); } } }),
+    h('button', { class: 'wf-tab', type: 'button', role: 'tab', 'data-view': v, onclick: () => { view = v; render(); } }, labels[v]),
   );
   tabs.append(...buttons);
   let disposed = false;
@@ -74,13 +75,13 @@ export function createHistoryViews(options: { diagramIdPrefix: string }): Histor
     } else if (view === 'compact') {
       body.replaceChildren(renderCompact(events, open));
     } else if (view === 'json') {
-      body.replaceChildren(h('pre', { class: 'wf-json wf-raw', text: prettyJson({ events }) }));
+      body.replaceChildren(h('pre', { class: 'wf-json wf-raw' }, prettyJson({ events })));
     } else {
       if (renderedDiagramFor === diagramVersion && body.querySelector('.wf-diagram')) return;
       renderedDiagramFor = diagramVersion;
       const text = historyToMermaid(events);
-      const holder = h('div', { class: 'wf-diagram', text: 'Drawing…' });
-      const source = h('details', { class: 'wf-diagram-source' }, h('summary', { text: 'Mermaid source' }), h('pre', { class: 'wf-json', text }));
+      const holder = h('div', { class: 'wf-diagram' }, 'Drawing…');
+      const source = h('details', { class: 'wf-diagram-source' }, h('summary', {}, 'Mermaid source'), h('pre', { class: 'wf-json' }, text));
       body.replaceChildren(holder, source);
       const version = diagramVersion;
       renderMermaid(`${options.diagramIdPrefix}-${version}`, text).then(
@@ -109,17 +110,17 @@ function renderCompact(events: HistoryEvent[], open: Set<string>): HTMLElement {
   const list = h('div', { class: 'wf-compact' });
   for (const g of groups) {
     const key = `group-${g.events[0]!.eventId}`;
-    const box = h('details', { class: `wf-group wf-kind-${g.kind}`, attrs: { 'data-group': g.kind } });
+    const box = h('details', { class: `wf-group wf-kind-${g.kind}`, 'data-group': g.kind });
     if (open.has(key)) box.open = true;
     box.addEventListener('toggle', () => (box.open ? open.add(key) : open.delete(key)));
     const attempts = g.kind === 'activity' ? ` · ${g.attempts ?? 1} attempt${(g.attempts ?? 1) === 1 ? '' : 's'}` : '';
     box.append(
-      h('summary', {}, h('span', { class: 'wf-group-title', text: g.title }), h('span', { class: 'wf-group-state', text: `${g.state}${attempts}` }),
-        h('span', { class: 'wf-group-events', text: g.events.map((e) => shortEventType(e.eventType).replace(/^(ActivityTask|Timer|WorkflowExecution|ChildWorkflowExecution)/, '') || shortEventType(e.eventType)).join(' → ') })),
+      h('summary', {}, h('span', { class: 'wf-group-title' }, g.title), h('span', { class: 'wf-group-state' }, `${g.state}${attempts}`),
+        h('span', { class: 'wf-group-events' }, g.events.map((e) => shortEventType(e.eventType).replace(/^(ActivityTask|Timer|WorkflowExecution|ChildWorkflowExecution)/, '') || shortEventType(e.eventType)).join(' → '))),
       ...g.events.map((e) => feedRow(e, open)),
     );
     list.append(box);
   }
-  if (groups.length === 0) list.append(h('p', { class: 'wf-muted', text: 'No events yet.' }));
+  if (groups.length === 0) list.append(h('p', { class: 'wf-muted' }, 'No events yet.'));
   return list;
 }

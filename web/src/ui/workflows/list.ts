@@ -1,8 +1,8 @@
 // The workflows list: ID, run ID, type, status, start and close time; filters
 // by status and type; refreshed every 1.5 s; a row opens the detail view.
 import type { Disposable, UiDeps } from '../deps.ts';
-import { errorMessage } from '../dom.ts';
-import { h, formatTime, statusBadge } from './dom.ts';
+import { errorMessage, h } from '../dom.ts';
+import { formatTime, statusBadge } from './view-helpers.ts';
 import { EXECUTION_STATUSES, buildVisibilityQuery, statusLabel } from './visibility-query.ts';
 import { mountOfflineViewer } from './offline-viewer.ts';
 
@@ -31,23 +31,23 @@ export function mountWorkflowList(root: HTMLElement, deps: UiDeps): Disposable {
   let lastKey = '';
   const knownTypes = new Set<string>();
 
-  const statusSelect = h('select', { attrs: { 'aria-label': 'Status', name: 'status' } },
-    h('option', { text: 'All statuses', attrs: { value: '' } }),
-    ...EXECUTION_STATUSES.map((s) => h('option', { text: s, attrs: { value: s } })));
-  const typeList = h('datalist', { attrs: { id: 'wf-known-types' } });
-  const typeInput = h('input', { attrs: { type: 'search', placeholder: 'Workflow type', 'aria-label': 'Workflow type', list: 'wf-known-types', name: 'type' } });
-  const message = h('p', { class: 'wf-message', attrs: { role: 'status' } });
+  const statusSelect = h('select', { 'aria-label': 'Status', name: 'status' },
+    h('option', { value: '' }, 'All statuses'),
+    ...EXECUTION_STATUSES.map((s) => h('option', { value: s }, s)));
+  const typeList = h('datalist', { id: 'wf-known-types' });
+  const typeInput = h('input', { type: 'search', placeholder: 'Workflow type', 'aria-label': 'Workflow type', list: 'wf-known-types', name: 'type' });
+  const message = h('p', { class: 'wf-message', role: 'status' });
   const tbody = h('tbody');
-  const fileInput = h('input', { attrs: { type: 'file', accept: '.json,application/json', 'aria-label': 'Import a history JSON file' } });
-  const importButton = h('button', { class: 'wf-button', text: 'Import history JSON…', attrs: { type: 'button' }, on: { click: () => fileInput.click() } });
+  const fileInput = h('input', { type: 'file', accept: '.json,application/json', 'aria-label': 'Import a history JSON file' });
+  const importButton = h('button', { class: 'wf-button', type: 'button', onclick: () => fileInput.click() }, 'Import history JSON…');
   fileInput.hidden = true;
   const table = h('table', { class: 'wf-table' },
-    h('thead', {}, h('tr', {}, ...['Workflow ID', 'Run ID', 'Type', 'Status', 'Start', 'Close'].map((t) => h('th', { text: t, attrs: { scope: 'col' } })))),
+    h('thead', {}, h('tr', {}, ...['Workflow ID', 'Run ID', 'Type', 'Status', 'Start', 'Close'].map((t) => h('th', { scope: 'col' }, t)))),
     tbody);
   const listSection = h('div', { class: 'wf-list-section' },
     h('div', { class: 'wf-filters' }, h('label', {}, 'Status ', statusSelect), h('label', {}, 'Type ', typeInput), typeList, importButton, fileInput),
     message, h('div', { class: 'wf-table-wrap' }, table));
-  const container = h('section', { class: 'wf-root wf-list' }, h('h2', { text: 'Workflows' }), listSection);
+  const container = h('section', { class: 'wf-root wf-list' }, h('h2', {}, 'Workflows'), listSection);
   root.replaceChildren(container);
 
   const onFilter = () => {
@@ -78,26 +78,26 @@ export function mountWorkflowList(root: HTMLElement, deps: UiDeps): Disposable {
     if (key === lastKey) return;
     lastKey = key;
     for (const e of executions) if (e.type?.name) knownTypes.add(e.type.name);
-    typeList.replaceChildren(...[...knownTypes].sort().map((t) => h('option', { attrs: { value: t } })));
+    typeList.replaceChildren(...[...knownTypes].sort().map((t) => h('option', { value: t })));
     if (executions.length === 0) {
-      tbody.replaceChildren(h('tr', {}, h('td', { class: 'wf-muted', text: 'No workflows match.', attrs: { colspan: '6' } })));
+      tbody.replaceChildren(h('tr', {}, h('td', { class: 'wf-muted', colspan: '6' }, 'No workflows match.')));
       return;
     }
     tbody.replaceChildren(
       ...executions.map((e) => {
         const hash = workflowHash(e.execution.workflowId, e.execution.runId);
-        const link = h('a', { text: e.execution.workflowId, attrs: { href: hash } });
+        const link = h('a', { href: hash }, e.execution.workflowId);
         link.addEventListener('click', (ev) => {
           ev.preventDefault();
           deps.navigate(hash);
         });
-        const row = h('tr', { class: 'wf-row', attrs: { 'data-workflow-id': e.execution.workflowId, 'data-run-id': e.execution.runId } },
+        const row = h('tr', { class: 'wf-row', 'data-workflow-id': e.execution.workflowId, 'data-run-id': e.execution.runId },
           h('td', {}, link),
-          h('td', { class: 'wf-mono', text: e.execution.runId }),
-          h('td', { text: e.type?.name ?? '' }),
+          h('td', { class: 'wf-mono' }, e.execution.runId),
+          h('td', {}, e.type?.name ?? ''),
           h('td', {}, statusBadge(statusLabel(e.status))),
-          h('td', { text: formatTime(e.startTime) }),
-          h('td', { text: formatTime(e.closeTime) }));
+          h('td', {}, formatTime(e.startTime)),
+          h('td', {}, formatTime(e.closeTime)));
         row.addEventListener('click', (ev) => {
           if ((ev.target as HTMLElement).closest('a')) return;
           deps.navigate(hash);

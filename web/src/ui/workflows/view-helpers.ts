@@ -1,22 +1,7 @@
-// Tiny DOM builder. Text is always set with textContent: workflow IDs,
-// payloads and failure messages are user data and never parsed as HTML.
-
-type Child = Node | string | null | undefined | false;
-
-export function h<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  props: { class?: string; text?: string; title?: string; attrs?: Record<string, string>; on?: Partial<Record<keyof HTMLElementEventMap, (e: any) => void>> } = {},
-  ...children: Child[]
-): HTMLElementTagNameMap[K] {
-  const el = document.createElement(tag);
-  if (props.class) el.className = props.class;
-  if (props.text !== undefined) el.textContent = props.text;
-  if (props.title) el.title = props.title;
-  for (const [k, v] of Object.entries(props.attrs ?? {})) el.setAttribute(k, v);
-  for (const [k, fn] of Object.entries(props.on ?? {})) if (fn) el.addEventListener(k, fn as EventListener);
-  for (const c of children) if (c) el.append(c);
-  return el;
-}
+// Small pieces shared by the workflows views: how times are shown, the status
+// badge, and the name pickers that remember what was typed. Elements are built
+// with h from ../dom.ts.
+import { h } from '../dom.ts';
 
 export function formatTime(iso: string | undefined): string {
   if (!iso) return '';
@@ -26,7 +11,7 @@ export function formatTime(iso: string | undefined): string {
 }
 
 export function statusBadge(label: string): HTMLElement {
-  return h('span', { class: `wf-badge wf-status-${label.toLowerCase()}`, text: label });
+  return h('span', { class: `wf-badge wf-status-${label.toLowerCase()}` }, label);
 }
 
 /** A <datalist> whose options remember used values in localStorage. */
@@ -36,7 +21,7 @@ export function rememberedDatalist(id: string, storageKey: string, defaults: str
   /** Names learnt from the workflow itself: listed first, with an optional label, marked data-from="metadata". */
   offer(items: Array<{ value: string; label?: string }>): void;
 } {
-  const list = h('datalist', { attrs: { id } });
+  const list = h('datalist', { id });
   let offered: Array<{ value: string; label?: string }> = [];
   const read = (): string[] => {
     try {
@@ -47,9 +32,9 @@ export function rememberedDatalist(id: string, storageKey: string, defaults: str
     }
   };
   const render = () => {
-    const first = offered.map((o) => h('option', { attrs: { value: o.value, 'data-from': 'metadata', ...(o.label ? { label: o.label } : {}) } }));
+    const first = offered.map((o) => h('option', { value: o.value, 'data-from': 'metadata', ...(o.label ? { label: o.label } : {}) }));
     const seen = new Set(offered.map((o) => o.value));
-    const rest = [...new Set([...read(), ...defaults])].filter((v) => !seen.has(v)).map((v) => h('option', { attrs: { value: v } }));
+    const rest = [...new Set([...read(), ...defaults])].filter((v) => !seen.has(v)).map((v) => h('option', { value: v }));
     list.replaceChildren(...first, ...rest);
   };
   render();
