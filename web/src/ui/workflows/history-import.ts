@@ -68,5 +68,11 @@ export function validateHistoryDocument(doc: unknown): { events: HistoryEvent[] 
   if (events[0]!.eventType !== 'EVENT_TYPE_WORKFLOW_EXECUTION_STARTED') {
     throw new HistoryImportError(`The first event is ${events[0]!.eventType}; a history starts with WorkflowExecutionStarted.`);
   }
+  // As the engine's import: a history is every event of a run, so a gap means events were lost.
+  const gap = events.findIndex((e, i) => Number(e.eventId) !== i + 1);
+  if (gap >= 0) {
+    throw new HistoryImportError(`Event #${gap + 1} has eventId ${events[gap]!.eventId}, but event IDs run 1, 2, 3, ... without gaps: ` +
+      `expected ${gap + 1}, so events are missing.`);
+  }
   return { events };
 }
