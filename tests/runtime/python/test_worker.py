@@ -146,8 +146,9 @@ class WorkerTest(unittest.IsolatedAsyncioTestCase):
                    deadlock_timeout=0.2)
         await wait_until(lambda: self.cores)
         options = self.cores[0].options
-        self.assertEqual(set(options), {"identity", "taskQueue", "stickyTaskQueue", "maxCachedRuns"})
+        self.assertEqual(set(options), {"identity", "taskQueue", "stickyTaskQueue", "maxCachedRuns", "stickyScheduleToStartTimeoutMs"})
         self.assertEqual(options["taskQueue"], "invoice-task-queue")
+        self.assertEqual(options["stickyScheduleToStartTimeoutMs"], 10_000)  # the official SDK's default
         self.assertTrue(options["stickyTaskQueue"].startswith("invoice-task-queue/sticky/"))
         await wait_until(lambda: len(self.responses("PollWorkflowTaskQueue")) == 2)
         queues = sorted((r["taskQueue"]["kind"], r["taskQueue"]["name"]) for r in self.responses("PollWorkflowTaskQueue"))
@@ -260,6 +261,9 @@ class WorkerTest(unittest.IsolatedAsyncioTestCase):
             Worker(self.client, task_queue="q")
         with self.assertRaises(TypeError):
             Worker(self.client, task_queue="q", activities=[lambda: None])
+        with self.assertRaisesRegex(ValueError, "sticky_queue_schedule_to_start_timeout must be positive"):
+            Worker(self.client, task_queue="q", activities=[chapter_cells.payment_gateway],
+                   sticky_queue_schedule_to_start_timeout=timedelta(0))
 
 
 class ChapterImportsTest(unittest.TestCase):

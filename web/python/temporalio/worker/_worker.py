@@ -20,6 +20,7 @@ import os
 import re
 import traceback
 import uuid
+from datetime import timedelta
 from typing import Any, Callable, Dict, List, Optional, Sequence, Type
 
 import temporalio.activity
@@ -50,6 +51,7 @@ class Worker:
         interceptors: Sequence[Any] = (),
         identity: Optional[str] = None,
         max_cached_workflows: int = 1000,
+        sticky_queue_schedule_to_start_timeout: timedelta = timedelta(seconds=10),
         max_concurrent_workflow_tasks: Optional[int] = None,
         max_concurrent_activities: Optional[int] = None,
         graceful_shutdown_timeout: Any = None,
@@ -65,6 +67,9 @@ class Worker:
         self._task_queue = task_queue
         self._identity = identity or f"{os.getpid()}@durable-lab"
         self._max_cached = max_cached_workflows
+        if sticky_queue_schedule_to_start_timeout <= timedelta(0):
+            raise ValueError("sticky_queue_schedule_to_start_timeout must be positive")
+        self._sticky_timeout = sticky_queue_schedule_to_start_timeout
         # A cache of 0 means no sticky execution, as in the official SDK.
         self._sticky_queue = f"{task_queue}/sticky/{uuid.uuid4().hex[:12]}" if max_cached_workflows > 0 else ""
         self._failure_types = tuple(workflow_failure_exception_types)
@@ -128,6 +133,8 @@ class Worker:
                 "taskQueue": self._task_queue,
                 "stickyTaskQueue": self._sticky_queue,
                 "maxCachedRuns": max(1, self._max_cached),
+                # A sticky task not picked up in time goes back to the normal queue.
+                "stickyScheduleToStartTimeoutMs": int(self._sticky_timeout.total_seconds() * 1000),
             })
         pollers: List["asyncio.Task[None]"] = []
         if self._workflows:
