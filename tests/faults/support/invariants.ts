@@ -71,7 +71,12 @@ export function checkQueryAnswers(workflowId: string, acks: Ack[]): string[] {
   let rank = 0;
   let rejected = false;
   for (const answer of answers) {
-    if (answer === 'REJECTED') { rejected = true; continue; }
+    if (answer === 'REJECTED') {
+      // Rejected only ever follows PENDING-APPROVAL: an approved invoice never turns rejected.
+      if (rank > STATUS_ORDER.indexOf('PENDING-APPROVAL')) problems.push(`${workflowId}: query answers went back to ${answer} (${answers.join(' → ')})`);
+      rejected = true;
+      continue;
+    }
     const r = STATUS_ORDER.indexOf(answer);
     if (r < 0) problems.push(`${workflowId}: query answered ${JSON.stringify(answer)}`);
     else if (r < rank || rejected) problems.push(`${workflowId}: query answers went back to ${answer} (${answers.join(' → ')})`);
