@@ -122,7 +122,14 @@ try {
       how: 'The same signals through ServerHost on MemoryBatchStore in the same page: the engine and host cost without IndexedDB.' },
   ];
   console.log(`durable: ${result.durable.n} signals, raw: ${result.rawN} transactions, memory: ${result.memory.n} signals, ${SECONDS}s each`);
-  console.log(JSON.stringify({ suite: 'indexeddb', figures }));
+  console.log(JSON.stringify({
+    suite: 'indexeddb',
+    title: 'Durable transitions through IndexedDB',
+    about: 'ServerHost and engine.wasm in a page of headless Chromium (served by a Vite dev server from the sources), ' +
+      `each kind measured for ${SECONDS} s, one after another in the same page: the durable store beside raw IndexedDB and the in-memory store.`,
+    environment: `Chromium ${browser.version()} (headless, Playwright)`,
+    figures,
+  }));
 } finally {
   await browser.close();
   await server.close();

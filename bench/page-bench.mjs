@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// The page in Debian's Chromium (not a test): the built site (dist/) served by
-// vite preview, driven by Playwright as tests/e2e/ drives it. Measures page
-// load to ready, the Python worker's cold start in the browser, and
+// The page in Debian's Chromium (not a test): the built site served by vite
+// preview (build-bench/site/ under run.mjs, else dist/: see siteDir() in
+// bench/support.mjs), driven by Playwright as tests/e2e/ drives it. Measures
+// page load to ready, the Python worker's cold start in the browser, and
 // crash-to-resume times of the server worker and the Python worker; median of
 // 3 each, every sample in a fresh browser context (empty IndexedDB). Prints one
 // JSON object, {"suite":"page","figures":[...]}, as its last stdout line
@@ -10,32 +11,26 @@
 //   npx vite build && node bench/page-bench.mjs
 //
 // It re-runs itself under tsx to share tests/e2e/support/chromium.ts.
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { logger, median, relaunch, report, root, siteDir } from './support.mjs';
 
-if (!process.env.PAGE_BENCH_CHILD) {
-  const child = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
-    stdio: 'inherit', env: { ...process.env, PAGE_BENCH_CHILD: '1' },
-  });
-  process.exit(child.status ?? 1);
-}
+relaunch(import.meta.url);
 
-const { launchChromium, root } = await import('../tests/e2e/support/chromium.ts');
+const { launchChromium } = await import('../tests/e2e/support/chromium.ts');
 const { preview } = await import('vite');
 
 const RUNS = 3;
 const LOAD_MS = 180_000;
-const log = (...args) => console.error('[page-bench]', ...args);
-if (!existsSync(`${root}/dist/index.html`)) throw new Error('dist/ is missing: run `npx vite build` first');
-
-const server = await preview({ configFile: `${root}/vite.config.ts`, preview: { port: 0, strictPort: false, open: false }, logLevel: 'error' });
+const log = logger('page-bench');
+const server = await preview({
+  configFile: `${root}/vite.config.ts`, build: { outDir: siteDir() },
+  preview: { port: 0, strictPort: false, open: false }, logLevel: 'error',
+});
 const origin = server.resolvedUrls.local[0].replace(/\/$/, '');
 const browser = await launchChromium();
+const environment = `Chromium ${browser.version()} (headless, Playwright)`;
 
 const state = (page, name, text) => page.locator(`[data-testid="${name}-state"]`).filter({ hasText: text });
 const nav = (page, name) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name }).click();
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function withPage(fn) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
@@ -134,4 +129,11 @@ const figures = [
   { name: 'Python worker crash to resume', value: round(median(samples.python)), unit: 'ms',
     how: 'Kill Python worker click, ApproveInvoice sent while it is down, Restart, until the pending workflow\'s feed shows its next TimerStarted (history replayed)' },
 ];
-console.log(JSON.stringify({ suite: 'page', figures }));
+report({
+  suite: 'page',
+  title: 'The page: load, cold start, crash to resume',
+  about: `The built site served by vite preview, driven in headless Chromium by Playwright as tests/e2e/ does; median of ${RUNS} ` +
+    'samples each, every sample in a fresh browser context (empty IndexedDB, nothing cached).',
+  environment,
+  figures,
+});

@@ -8,33 +8,17 @@
 //   node bench/python-bench.mjs      (needs `npm run build:wasm`)
 //
 // It re-runs itself under tsx (the host is TypeScript) with JSPI enabled, as
-// Chromium has it, so the worker's asyncio.run blocks as in CPython.
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+// Chromium has it, so the worker's asyncio.run blocks as in CPython
+// (bench/support.mjs).
+import { JSPI, logger, median, pythonHost, relaunch, report } from './support.mjs';
 
-const FLAG = '--experimental-wasm-stack-switching';
-if (!process.execArgv.includes(FLAG)) {
-  const child = spawnSync(process.execPath, [FLAG, '--import', 'tsx', fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
-    stdio: 'inherit',
-  });
-  process.exit(child.status ?? 1);
-}
+relaunch(import.meta.url, [JSPI]);
 
-const { ServerHost } = await import('../web/src/server/host.ts');
-const { MemoryBatchStore } = await import('../web/src/server/store/memory-store.ts');
-const { loadEngineModuleNode } = await import('../web/src/server/node.ts');
-const { createNodePythonProcess } = await import('../web/src/processes/node.ts');
-const { chapterFiles } = await import('../tests/runtime/python/chapter.ts');
-
-const log = (...args) => console.error('[python-bench]', ...args);
-const engine = await loadEngineModuleNode();
+const { chapterFiles, payload, decode } = await import('../tests/runtime/python/chapter.ts');
+const { environment, newServer, startProcess, stopProcess } = await pythonHost();
+const log = logger('python-bench');
 const TICKS = Number(process.env.PYTHON_BENCH_TICKS ?? 199); // 199 timers: a 1,000-event history
 const COLD_RUNS = Number(process.env.PYTHON_BENCH_COLD_RUNS ?? 3);
-
-const b64 = (s) => Buffer.from(s).toString('base64');
-const payload = (v) => ({ metadata: { encoding: b64('json/plain') }, data: b64(JSON.stringify(v)) });
-const decode = (p) => JSON.parse(Buffer.from(p.data, 'base64').toString());
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 // One workflow task per timer: with auto time-skipping every timer fires at once.
 const tickerFiles = {
@@ -74,36 +58,6 @@ if __name__ == "__main__":
     asyncio.run(main())
 `,
 };
-
-async function newServer() {
-  const host = new ServerHost({ engine, store: new MemoryBatchStore(), engineOptions: { longPollTimeoutMs: 5_000 } });
-  await host.open();
-  return host;
-}
-
-/** Starts a Python process; resolves with it and the ms from creation to its first poll. */
-async function startProcess(host, files) {
-  const t0 = performance.now();
-  let readyAt = 0;
-  let resolveReady;
-  const ready = new Promise((resolve) => { resolveReady = resolve; });
-  const proc = createNodePythonProcess({
-    files, rpc: host,
-    onEvent: (e) => {
-      if (e.type === 'progress' && e.stage === 'ready') { readyAt = performance.now(); resolveReady(); }
-      if (e.type === 'exit') resolveReady(e.exit);
-    },
-  });
-  const exited = proc.run();
-  const early = await ready;
-  if (early) throw new Error(`the Python process exited: ${JSON.stringify(early)}`);
-  return { proc, exited, ms: readyAt - t0 };
-}
-
-async function stopProcess(p) {
-  await p.proc.stop();
-  p.proc.dispose();
-}
 
 const figures = [];
 
@@ -161,4 +115,11 @@ figures.push({ name: `replay of a ${events.length}-event history (Pyodide worker
 await stopProcess(p);
 await host.close();
 
-console.log(JSON.stringify({ suite: 'python', figures }));
+report({
+  suite: 'python',
+  title: 'The Python worker in Pyodide',
+  about: 'web/python\'s temporalio runtime in Pyodide under Node, run by the process host of web/src/processes/ as the ' +
+    'browser\'s Python worker runs it, against a ServerHost on engine.wasm and a MemoryBatchStore in the same process.',
+  environment,
+  figures,
+});
