@@ -49,6 +49,8 @@ const plan = [
   { name: 'labs', kind: 'node', needs: 'build-wasm', command: pythonNodeTest(...testFiles('tests/labs')) },
   { name: 'build-site', kind: 'step', needs: 'build-wasm', command: ['node', ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn']] },
   { name: 'e2e', kind: 'node', needs: 'build-site', command: nodeTest('tests/e2e') },
+  // Crash injection under load: the browser (Vite dev server, no build) and kill -9 of a Node server.
+  { name: 'faults', kind: 'node', needs: 'build-wasm', command: pythonNodeTest(...testFiles('tests/faults')) },
   { name: 'build-asan', kind: 'step', command: ['node', ['scripts/build.mjs', 'asan']] },
   { name: 'engine-asan', kind: 'ctest', needs: 'build-asan', env: sanitizerEnv,
     command: ['ctest', ['--test-dir', 'build-asan', '--output-on-failure', '-j', '2', '--timeout', '600']] },
