@@ -91,3 +91,13 @@ class FakeCore:
                     "taskToken": self._token, "failure": completion["failed"]["failure"]}}})
         return json.dumps({"evictions": [], "respond": {"method": "RespondWorkflowTaskCompleted", "request": {
             "taskToken": self._token, "commands": completion["successful"]["commands"]}}})
+
+
+async def wait_until(predicate, timeout=5.0):
+    """Polls the event loop until predicate() holds; fails after `timeout` seconds."""
+    loop = asyncio.get_running_loop()
+    end = loop.time() + timeout
+    while not predicate():
+        if loop.time() > end:
+            raise AssertionError("condition not reached")
+        await asyncio.sleep(0.005)

@@ -17,7 +17,7 @@ import logging
 import unittest
 
 from _support import activation, commands, init_job, payload, signal_job
-from fakes import FakeCore, FakeRpc, RpcFail
+from fakes import FakeCore, FakeRpc, RpcFail, wait_until
 from test_mcp_schema import INVOICE_SERVER, load_server
 
 import chapter_cells
@@ -55,15 +55,6 @@ def engine_like(rpc):
     rpc.handlers["StartWorkflowExecution"] = start
     rpc.handlers["SignalWorkflowExecution"] = signal
     return started
-
-
-async def wait_until(predicate, timeout=5.0):
-    loop = asyncio.get_running_loop()
-    end = loop.time() + timeout
-    while not predicate():
-        if loop.time() > end:
-            raise AssertionError("condition not reached")
-        await asyncio.sleep(0.005)
 
 
 class WorkerBadInputTest(unittest.IsolatedAsyncioTestCase):

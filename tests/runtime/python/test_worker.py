@@ -7,7 +7,7 @@ import unittest
 from datetime import timedelta
 
 from _support import activation, init_job, payload, query_job, value
-from fakes import FakeCore, FakeRpc
+from fakes import FakeCore, FakeRpc, wait_until
 
 import chapter_cells
 from temporalio import activity, workflow
@@ -72,15 +72,6 @@ def activity_task(token, name, *args, attempt=1):
             "activityId": "1", "attempt": attempt, "input": {"payloads": [payload(a) for a in args]},
             "workflowExecution": {"workflowId": "wf-1", "runId": "run-1"}, "workflowType": {"name": "W"},
             "startToCloseTimeout": "30s"}
-
-
-async def wait_until(predicate, timeout=5.0):
-    loop = asyncio.get_running_loop()
-    end = loop.time() + timeout
-    while not predicate():
-        if loop.time() > end:
-            raise AssertionError("condition not reached")
-        await asyncio.sleep(0.005)
 
 
 class WorkerTest(unittest.IsolatedAsyncioTestCase):
