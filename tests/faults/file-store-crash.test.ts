@@ -69,7 +69,7 @@ import { fileURLToPath } from 'node:url';
 import { openRawEngine, type EngineModule } from '../../web/src/server/engine-module.ts';
 import { loadEngineModuleNode } from '../../web/src/server/node.ts';
 import { NodeFileStore } from '../../web/src/server/store/node-file-store.ts';
-import { checkWorkflow, shortType, type Ack, type HistoryEvent } from './support/invariants.ts';
+import { bufferedSignals, checkWorkflow, shortType, type Ack, type HistoryEvent } from './support/invariants.ts';
 import { faultSeed, makePlan, random, signalFor, type InvoicePlan } from './support/load-plan.ts';
 import type { ChildJob } from './node/load-child.ts';
 
@@ -243,7 +243,9 @@ async function readStore(engine: EngineModule, storePath: string, copyPath: stri
   await store.close();
   const raw = openRawEngine(engine, {}, snapshot);
   const histories = new Map<string, HistoryEvent[]>();
+  let buffered: Map<string, string[]>;
   try {
+    buffered = bufferedSignals(JSON.parse(raw.dumpState()));
     plans.forEach((plan, i) => {
       const outcome = JSON.parse(raw.call(i + 1, 'GetWorkflowExecutionHistory', JSON.stringify({ namespace: 'default', execution: { workflowId: plan.workflowId } })));
       const reply = outcome.replies.find((r: { callId: number }) => r.callId === i + 1);
@@ -253,7 +255,7 @@ async function readStore(engine: EngineModule, storePath: string, copyPath: stri
   } finally {
     raw.delete();
   }
-  return { histories, torn, records };
+  return { histories, buffered, torn, records };
 }
 
 const EXPECTED_STATUS = { approve: 'PAID', reject: 'REJECTED', none: 'PENDING-APPROVAL' } as const;
@@ -323,7 +325,7 @@ test(`kill -9 of the Node server process during a load: nothing acknowledged is 
     ackChecks += acks.length;
     for (const plan of plans) {
       const events = read.histories.get(plan.workflowId)!;
-      problems.push(...checkWorkflow(plan, events, acks, closed).map((p) => `${label}: ${p}`));
+      problems.push(...checkWorkflow(plan, events, acks, closed, read.buffered.get(plan.workflowId)).map((p) => `${label}: ${p}`));
       // The acknowledged run is the one in the store (a start repeated after a crash, with the same requestId, got the same run).
       const runId = (events[0] as any)?.workflowExecutionStartedEventAttributes?.originalExecutionRunId;
       for (const ack of acks) {

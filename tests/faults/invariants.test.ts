@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  checkAcked, checkEventIds, checkOutcome, checkQueryAnswers, checkWorkflow, shortType, type Ack, type HistoryEvent,
+  bufferedSignals, checkAcked, checkEventIds, checkOutcome, checkQueryAnswers, checkWorkflow, shortType, type Ack, type HistoryEvent,
 } from './support/invariants.ts';
 import { expectedOutcome, faultProgram, faultSeed, makePlan, random, signalFor, TASK_QUEUE, WORKFLOW_TYPE, type InvoicePlan } from './support/load-plan.ts';
 
@@ -123,6 +123,27 @@ test('an acknowledged signal missing from history, or in it twice, is a problem;
   assert.deepEqual(checkAcked(p.workflowId, extra, acks), []);
   // Acks of other workflows are not this one's business.
   assert.deepEqual(checkAcked('other', [], acks), []);
+});
+
+test('an acknowledged signal still buffered in its run (its workflow task in flight) counts once; a closed run buffers nothing', () => {
+  const p = plan('approve');
+  const acks = acksFor(p, [], 'driver-7');
+  const open = history(p, 'driver-1').slice(0, 5); // started, first task, the 5-day timer: the signal not yet in history
+  assert.deepEqual(checkAcked(p.workflowId, open, acks, ['driver-7']), []);
+  assert.deepEqual(checkWorkflow(p, open, acks, false, ['driver-7']), []);
+  // Read before the history, the buffer may still name a signal that reached history since.
+  assert.deepEqual(checkAcked(p.workflowId, history(p, 'driver-7'), acks, ['driver-7']), []);
+  assert.match(checkWorkflow(p, history(p, 'driver-1'), acks, true, ['driver-7']).join('\n'), /\(driver-7\) is in history 0 times/);
+  // The engine dump's buffered events of each workflow's current run; only signals count.
+  const dump = {
+    current: { 'inv-approve': 'run-2', 'inv-reject': 'run-3' },
+    runs: {
+      'run-1': { state: { buffered: [{ type: 26, attributes: { identity: 'stale-run' } }] } },
+      'run-2': { state: { buffered: [{ type: 26, attributes: { identity: 'driver-7' } }, { type: 1, attributes: {} }] } },
+      'run-3': { state: {} },
+    },
+  };
+  assert.deepEqual([...bufferedSignals(dump)], [['inv-approve', ['driver-7']], ['inv-reject', []]]);
 });
 
 test('a workflow task failed on nondeterminism is a problem; other causes are not', () => {
