@@ -2,7 +2,7 @@
 // server of the site, one BrowserContext (its IndexedDB survives everything
 // below), a blank page composed as the app composes itself (the real
 // ServerSupervisor and PythonSupervisor, see browser/fault-page.ts) running
-// tests/faults/program: InvoiceWorkflow with a flaky payment activity.
+// the chapter's InvoiceWorkflow and worker.py with a flaky payment activity (tests/faults/program).
 //
 // The load: 100 invoices from makePlan(seed, 100), started by the harness
 // (the page is the client), an Approve/Reject signal for each invoice whose

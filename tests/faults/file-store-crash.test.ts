@@ -446,6 +446,11 @@ test(`kill -9 of the Node server process during a load: nothing acknowledged is 
     const out = join(repo, 'test-results', 'fault-node.json');
     await mkdir(dirname(out), { recursive: true });
     await writeFile(out, `${JSON.stringify(figures, null, 2)}\n`);
+    if (problems.length > 0) {
+      // The evidence, for a diagnosis: the log as the failing check read it and every ack up to then.
+      await copyFile(storePath, join(repo, 'test-results', `fault-node-${SEED}.log`)).catch(() => {});
+      await writeFile(join(repo, 'test-results', `fault-node-${SEED}-acks.json`), `${JSON.stringify(acks, null, 1)}\n`);
+    }
     console.log(`# fault-node: seed ${SEED}: survived ${kills} kills (${JSON.stringify(figures.killsByKind)}) in ${runs} runs; ` +
       `${acks.length} acks (${JSON.stringify(figures.acks)}) checked ${ackChecks} times over ${checks} store checks; ` +
       `torn tails cut: ${tornSeenByChildren} by restarts, ${tornSeenByChecks} by checks; ${(durationMs / 1000).toFixed(1)} s; ${out}`);

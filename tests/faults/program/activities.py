@@ -1,5 +1,6 @@
-# A flaky payment gateway: each line says how many attempts fail before one
-# succeeds, so the outcome is fixed by the input while retries really happen.
+# The fault suites' payment gateway, in place of the chapter's: each line says
+# how many attempts fail before one succeeds (fewer than the chapter's three),
+# so the outcome is fixed by the input while retries really happen.
 from temporalio import activity
 
 

@@ -1,17 +1,31 @@
 // The fault suites' load: invoices whose inputs fix their outcome (approve,
 // reject or no answer within the 5-day wait; how often each line's payment
-// flakes), drawn from a seed so a failing run can be repeated with
-// DURABLE_FAULT_SEED. Shared by the browser and the Node crash suites.
+// flakes before it succeeds, within the chapter's 3 attempts), drawn from a
+// seed so a failing run can be repeated with DURABLE_FAULT_SEED. Shared by the browser and the Node crash suites.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-export const TASK_QUEUE = 'fault-invoice-queue';
+/** The chapter's worker.py polls this queue. */
+export const TASK_QUEUE = 'invoice-task-queue';
 export const WORKFLOW_TYPE = 'InvoiceWorkflow';
+/** The chapter's retry policy: maximum_attempts=3 for each payment. */
+export const PAYMENT_ATTEMPTS = 3;
 
-/** The Python program both suites run (tests/faults/program), as a process's files. */
+/**
+ * The Python program both suites run: the chapter's own workflows.py and
+ * worker.py (web/src/workspace/chapter), unchanged, with a flaky
+ * activities.py (tests/faults/program) in place of the chapter's.
+ */
 export function faultProgram(): { files: Record<string, string>; entry: string } {
-  const read = (name: string) => readFileSync(fileURLToPath(new URL(`../program/${name}`, import.meta.url)), 'utf8');
-  return { files: Object.fromEntries(['workflows.py', 'activities.py', 'worker.py'].map((f) => [f, read(f)])), entry: 'worker.py' };
+  const read = (url: string) => readFileSync(fileURLToPath(new URL(url, import.meta.url)), 'utf8');
+  return {
+    files: {
+      'workflows.py': read('../../../web/src/workspace/chapter/workflows.py'),
+      'worker.py': read('../../../web/src/workspace/chapter/worker.py'),
+      'activities.py': read('../program/activities.py'),
+    },
+    entry: 'worker.py',
+  };
 }
 
 export type Decision = 'approve' | 'reject' | 'none';
