@@ -188,3 +188,42 @@ test('a ServerHost restarted on the same NodeFileStore continues the workflow wi
   assert.deepEqual((await fetchHistory(second, 'invoice-restart')).map((e) => shortType(e.eventType)).slice(-5),
     ['TimerFired', 'WorkflowTaskScheduled', 'WorkflowTaskStarted', 'WorkflowTaskCompleted', 'WorkflowExecutionCompleted']);
 });
+
+// Found by the Node crash suite (tests/faults): the engine drew a 64-bit seed
+// for run IDs, the store (JSON through JavaScript) kept it rounded to a
+// double, and a restored engine's IDs from the rounded seed repeated run IDs
+// given out before the restart: a new run overwrote an old one's history.
+test('run IDs stay unique across restarts: the seed survives the store as JSON, an older rounded one is replaced', async () => {
+  const module = await engineModule();
+  const seedIn = (store: MemoryBatchStore) => store.load().then((s) => (s as Record<string, Record<string, { seed: number }>>).meta!.engine!.seed);
+  const runIds: string[] = [];
+  const startSome = async (store: MemoryBatchStore, from: number) => {
+    const host = new ServerHost({ engine: module, store });
+    await host.open();
+    for (let i = from; i < from + 5; i++) runIds.push((await host.call('StartWorkflowExecution', startRequest(`seed-${i}`))).runId);
+    await host.close();
+  };
+  for (let i = 0; i < 20; i++) {
+    const store = new MemoryBatchStore();
+    await startSome(store, 0);
+    assert.ok(Number.isSafeInteger(await seedIn(store)), `a drawn seed is exact in JavaScript (${await seedIn(store)})`);
+    await startSome(store, 5); // restored from the store
+    assert.equal(new Set(runIds).size, runIds.length, 'no run ID is given out twice');
+    runIds.length = 0;
+  }
+
+  // A store written before the fix holds a seed above 2^53 - 1 (rounded): the restored engine draws a new one.
+  const legacy = new MemoryBatchStore();
+  await startSome(legacy, 0);
+  const snapshot = await legacy.load() as Record<string, Record<string, Record<string, unknown>>>;
+  snapshot.meta!.engine!.seed = 4895156153607974000;
+  const restored = new MemoryBatchStore(snapshot as StoreSnapshot);
+  await startSome(restored, 5);
+  const reseeded = await seedIn(restored);
+  assert.ok(Number.isSafeInteger(reseeded) && reseeded !== 4895156153607974000, `the rounded seed was replaced (${reseeded})`);
+  assert.equal(new Set(runIds).size, 10);
+
+  // An explicit seed JavaScript cannot hold exactly is refused.
+  const host = new ServerHost({ engine: module, store: new MemoryBatchStore(), engineOptions: { seed: '9007199254740992' } });
+  await assert.rejects(host.open(), (error: EngineError) => error.code === 'INVALID_ARGUMENT' && /above 2\^53 - 1/.test(error.message));
+});

@@ -60,8 +60,12 @@ struct EngineOptions {
   size_t max_payload_bytes = 2 * 1024 * 1024;
   // Seeds run IDs and other generated identifiers; 0 draws one at first open.
   // The seed in use is stored, so a restored engine continues the sequence.
+  // At most kMaxSeed: a JavaScript host's store reads it as a double, and a
+  // seed changed by that rounding would repeat run IDs already given out.
   uint64_t seed = 0;
 };
+
+inline constexpr uint64_t kMaxSeed = (uint64_t{1} << 53) - 1;
 
 class Engine {
  public:

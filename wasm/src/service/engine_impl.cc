@@ -29,6 +29,10 @@ const std::vector<std::string>& Engine::Methods() {
 }
 
 StatusOr<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options, const StoreSnapshot& restored) {
+  if (options.seed > kMaxSeed) {
+    return InvalidArgument("seed " + std::to_string(options.seed) + " is above 2^53 - 1: stores hold it as a JSON number, " +
+                           "which JavaScript reads exactly only up to there");
+  }
   StatusOr<service::DurableState> state = service::LoadState(restored);
   if (!state.ok()) return state.status();
   return std::unique_ptr<Engine>(new service::EngineImpl(options, std::move(*state)));
@@ -38,6 +42,11 @@ StatusOr<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options, con
 
 namespace durable::service {
 namespace {
+
+uint64_t RandomSeed() {
+  const uint64_t seed = ((uint64_t{std::random_device{}()} << 32) ^ std::random_device{}()) & kMaxSeed;
+  return seed != 0 ? seed : 1;
+}
 
 uint64_t SplitMix64(uint64_t x) {
   x += 0x9e3779b97f4a7c15ULL;
@@ -83,10 +92,13 @@ EngineImpl::EngineImpl(const EngineOptions& options, DurableState state)
       s_(std::move(state)) {
   if (s_.meta.seed == 0) {
     // A fresh store: the seed is written with the first batch.
-    s_.meta.seed = options_.seed != 0 ? options_.seed : (uint64_t{std::random_device{}()} << 32) ^ std::random_device{}();
-    if (s_.meta.seed == 0) s_.meta.seed = 1;
+    s_.meta.seed = options_.seed != 0 ? options_.seed : RandomSeed();
   } else {
     persisted_meta_ = MetaToJson(s_.meta);
+    // A seed above kMaxSeed was stored by an older version and rounded by a
+    // JavaScript host, so IDs drawn from it could repeat ones given out
+    // before; a new seed is stored with the next identifier drawn.
+    if (s_.meta.seed > kMaxSeed) s_.meta.seed = RandomSeed();
   }
   clock_.set_offset(s_.meta.clock_offset);
   now_ = clock_.Now();
