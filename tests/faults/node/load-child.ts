@@ -40,6 +40,7 @@
 import { writeSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
+import type { EngineError } from '../../../web/src/server/errors.ts';
 import { ServerHost } from '../../../web/src/server/host.ts';
 import { NodeFileStore } from '../../../web/src/server/store/node-file-store.ts';
 import { loadEngineModuleNode } from '../../../web/src/server/node.ts';
@@ -180,9 +181,21 @@ async function main(): Promise<void> {
     const signalName = signalFor(plan.decision)!;
     const identity = `driver-r${job.run}-s${++sends}-${plan.workflowId}`;
     line('SEND', { kind: 'signal', workflowId: plan.workflowId, identity });
-    await call('SignalWorkflowExecution', {
-      namespace: NAMESPACE, workflowExecution: { workflowId: plan.workflowId }, signalName, identity, requestId: identity,
-    });
+    try {
+      await call('SignalWorkflowExecution', {
+        namespace: NAMESPACE, workflowExecution: { workflowId: plan.workflowId }, signalName, identity, requestId: identity,
+      });
+    } catch (error) {
+      // Sent again after a kill: the earlier send, never acknowledged, may have landed and the
+      // workflow finished since. Nothing is left to signal or to acknowledge; the outcome check
+      // proves the earlier signal counted.
+      const types = (error as EngineError).code === 'NOT_FOUND' ? await history(plan.workflowId) : [];
+      if (types.includes('WORKFLOW_EXECUTION_SIGNALED') && types.some((t) => CLOSED.has(t))) {
+        note(`${plan.workflowId}: closed before its resent ${signalName} (an earlier send landed)`);
+        return;
+      }
+      throw error;
+    }
     line('ACK', { kind: 'signal', workflowId: plan.workflowId, signalName, identity } satisfies Ack);
   }
   async function query(workflowId: string, timeoutMs = 4_000): Promise<string | null> {
