@@ -11,8 +11,8 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { before, test } from 'node:test';
-import type { BrowserContext, Locator, Page } from 'playwright-core';
-import { root, useBuiltSite } from './support/chromium.ts';
+import type { Locator, Page } from 'playwright-core';
+import { openLab as openLabIn, root, useBuiltSite } from './support/chromium.ts';
 
 const results = `${root}/test-results`;
 const DEMO_LIMIT_MS = 120_000;
@@ -21,25 +21,7 @@ const STEP_MS = 90_000;
 const site = useBuiltSite();
 before(() => mkdirSync(results, { recursive: true }));
 
-/** A fresh lab (its own storage) at 1280 px, failing the test on page errors and requests leaving the origin. */
-async function openLab(hash: string): Promise<{ context: BrowserContext; page: Page; finish(): Promise<void> }> {
-  const context = await site.browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  const requests: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  page.on('request', (request) => requests.push(request.url()));
-  await page.goto(`${site.origin}/${hash}`);
-  await page.locator('#status').filter({ hasText: /^engine \S+ ready$/ }).waitFor({ timeout: 60_000 });
-  return {
-    context, page,
-    async finish() {
-      assert.deepEqual(errors, []);
-      assert.deepEqual(requests.filter((url) => !url.startsWith(`${site.origin}/`)), [], 'requests outside the origin');
-      await context.close();
-    },
-  };
-}
+const openLab = (hash: string) => openLabIn(site, hash);
 
 const panelOf = (page: Page) => page.getByRole('complementary', { name: 'Instructor' });
 const rootFontSize = (page: Page) => page.evaluate(() => getComputedStyle(document.documentElement).fontSize);

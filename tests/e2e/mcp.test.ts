@@ -8,9 +8,9 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { before, test } from 'node:test';
-import type { BrowserContext, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { DEFAULT_INVOICE } from '../../web/src/workspace/samples.ts';
-import { root, useBuiltSite } from './support/chromium.ts';
+import { openLab as openLabIn, root, useBuiltSite } from './support/chromium.ts';
 
 const results = `${root}/test-results`;
 const LOAD_MS = 180_000;
@@ -19,25 +19,7 @@ const INVOICE_JSON = JSON.stringify(DEFAULT_INVOICE, null, 2);
 const site = useBuiltSite();
 before(() => mkdirSync(results, { recursive: true }));
 
-/** A fresh lab (its own IndexedDB) at 1280 px, failing the test on page errors and requests leaving the origin. */
-async function openLab(hash: string): Promise<{ context: BrowserContext; page: Page; finish(): Promise<void> }> {
-  const context = await site.browser.newContext({ viewport: { width: 1280, height: 1000 }, acceptDownloads: true });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  const requests: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  page.on('request', (request) => requests.push(request.url()));
-  await page.goto(`${site.origin}/${hash}`);
-  await page.locator('#status').filter({ hasText: /^engine \S+ ready$/ }).waitFor({ timeout: 60_000 });
-  return {
-    context, page,
-    async finish() {
-      assert.deepEqual(errors, []);
-      assert.deepEqual(requests.filter((url) => !url.startsWith(`${site.origin}/`)), [], 'requests outside the origin');
-      await context.close();
-    },
-  };
-}
+const openLab = (hash: string) => openLabIn(site, hash, { viewport: { width: 1280, height: 1000 }, acceptDownloads: true });
 
 const nav = (page: Page, name: 'Workflows' | 'MCP' | 'Processes') =>
   page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name }).click();

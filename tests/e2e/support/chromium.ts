@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { preview, type PreviewServer } from 'vite';
 
 export const root = fileURLToPath(new URL('../../..', import.meta.url));
@@ -43,4 +43,31 @@ export function useBuiltSite(page = 'index.html'): BuiltSite {
     await server?.close();
   });
   return site;
+}
+
+export interface OpenedLab {
+  context: BrowserContext;
+  page: Page;
+  /** Fails the test on page errors and requests that left the origin, then closes the context. */
+  finish(): Promise<void>;
+}
+
+/** A fresh lab at `hash` (its own context, so its own storage; 1280 x 900 unless `options` say otherwise), once the engine is ready. */
+export async function openLab(site: BuiltSite, hash: string, options: BrowserContextOptions = {}): Promise<OpenedLab> {
+  const context = await site.browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  const requests: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('request', (request) => requests.push(request.url()));
+  await page.goto(`${site.origin}/${hash}`);
+  await page.locator('#status').filter({ hasText: /^engine \S+ ready$/ }).waitFor({ timeout: 60_000 });
+  return {
+    context, page,
+    async finish() {
+      assert.deepEqual(errors, []);
+      assert.deepEqual(requests.filter((url) => !url.startsWith(`${site.origin}/`)), [], 'requests outside the origin');
+      await context.close();
+    },
+  };
 }
