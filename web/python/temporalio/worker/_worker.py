@@ -134,7 +134,7 @@ class Worker:
                 "stickyTaskQueue": self._sticky_queue,
                 "maxCachedRuns": max(1, self._max_cached),
                 # A sticky task not picked up in time goes back to the normal queue.
-                "stickyScheduleToStartTimeoutMs": int(self._sticky_timeout.total_seconds() * 1000),
+                "stickyScheduleToStartTimeoutMs": max(1, round(self._sticky_timeout.total_seconds() * 1000)),
             })
         pollers: List["asyncio.Task[None]"] = []
         if self._workflows:
